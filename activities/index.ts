@@ -1,0 +1,15 @@
+import type { Db } from '../src/db/pool';
+import { createCallActivities } from './call-log';
+
+export interface ActivityDeps {
+  db: Db;
+}
+
+/** Builds every activity from injected clients; the worker passes real ones, tests pass fakes. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createCallActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

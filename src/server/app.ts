@@ -1,0 +1,48 @@
+import formbody from '@fastify/formbody';
+import type { Client } from '@temporalio/client';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Config } from '../config';
+import type { Db } from '../db/pool';
+import type { IvrRegistry } from '../ivr/registry';
+import { registerErrorHandler } from './errors';
+import { healthRoutes } from './routes/health';
+import { voiceRoutes } from './routes/voice';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    db: Db;
+    temporal: Client;
+    ivrs: IvrRegistry;
+  }
+}
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  temporal: Client;
+  ivrs: IvrRegistry;
+  logger?: FastifyBaseLogger | false;
+}
+
+/** The webhook server, built but never listening: main.ts listens, tests use inject(). */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const options = {
+    bodyLimit: 64 * 1024,
+    trustProxy: deps.config.TRUSTED_PROXIES.length > 0 ? [...deps.config.TRUSTED_PROXIES] : false,
+    // Request URLs carry replay tokens and bodies carry digits; routes log what is safe themselves.
+    disableRequestLogging: true,
+  };
+  const app: FastifyInstance = deps.logger
+    ? Fastify({ ...options, loggerInstance: deps.logger })
+    : Fastify({ ...options, logger: false });
+  app.decorate('config', deps.config);
+  app.decorate('db', deps.db);
+  app.decorate('temporal', deps.temporal);
+  app.decorate('ivrs', deps.ivrs);
+  registerErrorHandler(app);
+  await app.register(formbody);
+  healthRoutes(app);
+  voiceRoutes(app);
+  return app;
+}

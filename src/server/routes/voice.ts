@@ -1,0 +1,271 @@
+import { createHash } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { callWorkflow } from '../../../workflows/call';
+import {
+  callStatusSignal,
+  callWebhookUpdate,
+  callWorkflowId,
+  maskPhone,
+  type CallInput,
+  type CallStatus,
+  type WebhookRequest,
+} from '../../../workflows/definitions';
+import { CallDirectionKey, CallSidKey, CallStatusKey } from '../../../workflows/search-attributes';
+import type { TwimlPlan } from '../../../workflows/twiml-plan';
+import {
+  renderHold,
+  renderMessageAndHangup,
+  renderPlan,
+  type RenderUrls,
+} from '../../twiml/render';
+import { HttpError } from '../errors';
+import { decodeReplay, encodeReplay, type ReplayToken } from '../replay-token';
+import { assertTwilioSignature } from '../twilio-signature';
+import { formParams, optional, patterns, required, type Params } from '../twilio-params';
+
+/** After this many hold-and-retry rounds (about three minutes) the caller is told to call back. */
+const MAX_FALLBACK_ATTEMPTS = 40;
+const WORKFLOW_ID = /^call-CA[0-9a-f]{32}$/;
+const STEP = /^\d{1,6}\.[A-Za-z0-9_-]{1,64}$/;
+const XML = 'text/xml; charset=utf-8';
+
+function updateIdFor(
+  request: FastifyRequest,
+  callSid: string,
+  parts: string[],
+  params: Params,
+): string {
+  // Twilio sends the same token on every retry of one request: the update runs once.
+  const token = request.headers['i-twilio-idempotency-token'];
+  if (typeof token === 'string' && /^[\w.:-]{1,128}$/.test(token)) return `tw:${token}`;
+  const digest = createHash('sha256')
+    .update(
+      [
+        callSid,
+        ...parts,
+        ...Object.keys(params)
+          .sort()
+          .map((k) => `${k}=${params[k]}`),
+      ].join('\n'),
+    )
+    .digest('hex')
+    .slice(0, 40);
+  return `h:${digest}`;
+}
+
+function requestFor(on: string, step: string, params: Params): WebhookRequest {
+  switch (on) {
+    case 'gather': {
+      const digits = optional(params, 'Digits', patterns.Digits);
+      const speech = params.SpeechResult?.slice(0, 500);
+      const confidence = Number(params.Confidence);
+      return {
+        kind: 'gather',
+        step,
+        ...(digits && digits !== 'hangup' ? { digits } : {}),
+        ...(speech ? { speech } : {}),
+        ...(Number.isFinite(confidence) && params.Confidence ? { confidence } : {}),
+      };
+    }
+    case 'dial': {
+      const duration = optional(params, 'DialCallDuration', patterns.Number);
+      return {
+        kind: 'dial',
+        step,
+        status: optional(params, 'DialCallStatus', patterns.DialCallStatus) ?? 'failed',
+        ...(duration ? { durationSeconds: Number(duration) } : {}),
+      };
+    }
+    case 'record': {
+      const duration = optional(params, 'RecordingDuration', patterns.Number);
+      const sid = optional(params, 'RecordingSid', patterns.RecordingSid);
+      const url = params.RecordingUrl;
+      return {
+        kind: 'record',
+        step,
+        ...(url && /^https?:\/\//.test(url) ? { recordingUrl: url } : {}),
+        ...(sid ? { recordingSid: sid } : {}),
+        ...(duration ? { durationSeconds: Number(duration) } : {}),
+      };
+    }
+    case 'resume':
+      return { kind: 'resume' };
+    default:
+      throw new HttpError('badRequest', 'unknown action kind');
+  }
+}
+
+export function voiceRoutes(app: FastifyInstance): void {
+  const { config, temporal } = app;
+  const base = config.PUBLIC_BASE_URL.replace(/\/$/, '');
+
+  const urlsFor = (workflowId: string): RenderUrls => ({
+    action: (ref, on) =>
+      `${base}/voice/event?wf=${workflowId}&step=${encodeURIComponent(ref.step)}&on=${on}`,
+  });
+
+  const sendXml = (reply: FastifyReply, xml: string): FastifyReply =>
+    reply.code(200).type(XML).send(xml);
+
+  /** Runs an update within the webhook budget; on timeout or outage the caller hears hold music. */
+  async function answer(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    workflowId: string,
+    retryPath: string,
+    token: ReplayToken,
+    run: () => Promise<TwimlPlan>,
+  ): Promise<FastifyReply> {
+    const log = request.log.child({ callSid: workflowId.slice(5), workflowId });
+    try {
+      const plan = await temporal.withDeadline(Date.now() + config.WEBHOOK_UPDATE_BUDGET_MS, run);
+      return sendXml(reply, renderPlan(plan, urlsFor(workflowId)));
+    } catch (err) {
+      if (
+        err instanceof WorkflowExecutionAlreadyStartedError ||
+        err instanceof WorkflowNotFoundError
+      ) {
+        log.info('call workflow has ended; hanging up');
+        return sendXml(reply, renderMessageAndHangup('This call has ended. Goodbye.'));
+      }
+      if (token.attempt >= MAX_FALLBACK_ATTEMPTS) {
+        log.error({ attempt: token.attempt }, 'giving up after repeated fallbacks');
+        return sendXml(
+          reply,
+          renderMessageAndHangup(
+            'We are sorry, we cannot take your call right now. Please call back later.',
+          ),
+        );
+      }
+      log.warn({ err: (err as Error).message, attempt: token.attempt }, 'answering fallback TwiML');
+      const retry = `${base}${retryPath}${retryPath.includes('?') ? '&' : '?'}replay=${encodeReplay({ ...token, attempt: token.attempt + 1 })}`;
+      reply.header('x-switchboard-fallback', '1');
+      return sendXml(reply, renderHold(retry));
+    }
+  }
+
+  const twilioRoute = {
+    preHandler: (request: FastifyRequest) =>
+      Promise.resolve(assertTwilioSignature(request, config)),
+  };
+
+  app.post('/voice/inbound', twilioRoute, async (request, reply) => {
+    const params = formParams(request.body);
+    const callSid = required(params, 'CallSid', patterns.CallSid);
+    const accountSid = required(params, 'AccountSid', patterns.AccountSid);
+    const from = optional(params, 'From', patterns.Address) ?? 'anonymous';
+    const to = required(params, 'To', patterns.Address);
+    const workflowId = callWorkflowId(callSid);
+    const log = request.log.child({ callSid });
+    const ivr = app.ivrs.resolve(to);
+    if (!ivr) {
+      log.warn({ to: maskPhone(to) }, 'no IVR routed for the called number');
+      return sendXml(
+        reply,
+        renderMessageAndHangup('The number you have called is not in service. Goodbye.'),
+      );
+    }
+    const replay = decodeReplay((request.query as { replay?: string }).replay ?? '');
+    const token: ReplayToken = replay ?? {
+      updateId: updateIdFor(request, callSid, ['inbound'], params),
+      request: { kind: 'inbound' },
+      attempt: 1,
+    };
+    log.info(
+      { from: maskPhone(from), to: maskPhone(to), ivr: ivr.id, attempt: token.attempt },
+      'inbound call',
+    );
+    const input: CallInput = {
+      callSid,
+      accountSid,
+      from,
+      to,
+      direction: params.Direction ?? 'inbound',
+      ivr,
+    };
+    return answer(request, reply, workflowId, '/voice/inbound', token, () =>
+      temporal.workflow.executeUpdateWithStart(callWebhookUpdate, {
+        args: [token.request],
+        updateId: token.updateId,
+        startWorkflowOperation: new WithStartWorkflowOperation<typeof callWorkflow>(
+          'callWorkflow',
+          {
+            workflowId,
+            taskQueue: config.TEMPORAL_TASK_QUEUE,
+            args: [input],
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            // A finished call never restarts: a very late duplicate webhook gets a hangup instead.
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            typedSearchAttributes: [
+              { key: CallSidKey, value: callSid },
+              { key: CallStatusKey, value: 'ringing' },
+              { key: CallDirectionKey, value: input.direction },
+            ],
+            staticSummary: `Inbound call ${maskPhone(from)} → ${maskPhone(to)} (IVR ${ivr.id} v${ivr.version})`,
+            memo: { from: maskPhone(from), to: maskPhone(to), ivr: `${ivr.id}@${ivr.version}` },
+          },
+        ),
+      }),
+    );
+  });
+
+  app.post('/voice/event', twilioRoute, async (request, reply) => {
+    const params = formParams(request.body);
+    const query = request.query as Record<string, unknown>;
+    const callSid = required(params, 'CallSid', patterns.CallSid);
+    const workflowId = typeof query.wf === 'string' ? query.wf : '';
+    const step = typeof query.step === 'string' ? query.step : '';
+    const on = typeof query.on === 'string' ? query.on : '';
+    if (!WORKFLOW_ID.test(workflowId) || workflowId !== callWorkflowId(callSid)) {
+      throw new HttpError('badRequest', 'wf does not name this call');
+    }
+    if (on !== 'resume' && !STEP.test(step)) throw new HttpError('badRequest', 'malformed step');
+    const replay = decodeReplay(typeof query.replay === 'string' ? query.replay : '');
+    const token: ReplayToken = replay ?? {
+      updateId: updateIdFor(request, callSid, ['event', step, on], params),
+      request: requestFor(on, step, params),
+      attempt: 1,
+    };
+    const retryPath = `/voice/event?wf=${workflowId}&step=${encodeURIComponent(step)}&on=${on}`;
+    return answer(request, reply, workflowId, retryPath, token, () =>
+      temporal.workflow.getHandle(workflowId).executeUpdate(callWebhookUpdate, {
+        args: [token.request],
+        updateId: token.updateId,
+      }),
+    );
+  });
+
+  app.post('/voice/status', twilioRoute, async (request, reply) => {
+    const params = formParams(request.body);
+    const callSid = required(params, 'CallSid', patterns.CallSid);
+    const callStatus = required(params, 'CallStatus', patterns.CallStatus) as CallStatus;
+    const sequence = optional(params, 'SequenceNumber', patterns.SequenceNumber);
+    const duration = optional(params, 'CallDuration', patterns.Number);
+    const timestamp = Date.parse(params.Timestamp ?? '');
+    const event = {
+      // SequenceNumber is unique per call among its progress callbacks; without it, the status is.
+      eventKey: `${callSid}:status:${sequence ?? callStatus}`,
+      callStatus,
+      sequenceNumber: sequence === undefined ? -1 : Number(sequence),
+      timestamp: new Date(Number.isNaN(timestamp) ? Date.now() : timestamp).toISOString(),
+      ...(duration ? { durationSeconds: Number(duration) } : {}),
+    };
+    const log = request.log.child({ callSid });
+    try {
+      await temporal.withDeadline(Date.now() + config.WEBHOOK_UPDATE_BUDGET_MS, () =>
+        temporal.workflow.getHandle(callWorkflowId(callSid)).signal(callStatusSignal, event),
+      );
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) {
+        log.info({ callStatus }, 'status for a call without a running workflow');
+        return reply.code(204).send();
+      }
+      log.error({ err: (err as Error).message, callStatus }, 'could not signal status');
+      throw new HttpError('unavailable', 'status not accepted; retry');
+    }
+    log.info({ callStatus, sequence: event.sequenceNumber }, 'call status');
+    return reply.code(204).send();
+  });
+}

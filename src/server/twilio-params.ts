@@ -1,0 +1,45 @@
+import { HttpError } from './errors';
+
+export type Params = Record<string, string>;
+
+/** Form bodies arrive as strings (or arrays for repeated keys); anything else is malformed. */
+export function formParams(body: unknown): Params {
+  if (body === undefined || body === null || body === '') return {};
+  if (typeof body !== 'object' || Array.isArray(body))
+    throw new HttpError('badRequest', 'malformed form body');
+  const out: Params = {};
+  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+    if (typeof value !== 'string')
+      throw new HttpError('badRequest', `parameter ${key} must appear once`);
+    out[key] = value;
+  }
+  return out;
+}
+
+const patterns = {
+  CallSid: /^CA[0-9a-f]{32}$/,
+  AccountSid: /^AC[0-9a-f]{32}$/,
+  RecordingSid: /^RE[0-9a-f]{32}$/,
+  SequenceNumber: /^\d{1,6}$/,
+  CallStatus: /^(queued|initiated|ringing|in-progress|completed|busy|failed|no-answer|canceled)$/,
+  DialCallStatus: /^(completed|answered|busy|no-answer|failed|canceled)$/,
+  Digits: /^[0-9*#]{0,32}$|^hangup$/,
+  Number: /^\d{1,7}$/,
+  Address: /^(\+\d{1,15}|client:[\w.-]{1,256}|sips?:\S{1,256}|[\w.+-]{1,64}|anonymous|)$/i,
+} as const;
+
+export function required(params: Params, name: string, pattern: RegExp): string {
+  const value = params[name];
+  if (value === undefined || value === '') throw new HttpError('badRequest', `missing ${name}`);
+  if (!pattern.test(value)) throw new HttpError('badRequest', `malformed ${name}`);
+  return value;
+}
+
+export function optional(params: Params, name: string, pattern: RegExp): string | undefined {
+  const value = params[name];
+  if (value === undefined || value === '') return undefined;
+  if (!pattern.test(value)) throw new HttpError('badRequest', `malformed ${name}`);
+  return value;
+}
+
+export { patterns };

@@ -1,0 +1,27 @@
+import path from 'node:path';
+import type { NativeConnection } from '@temporalio/worker';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../../activities';
+
+export const workflowsPath = path.resolve(__dirname, '..', '..', 'workflows', 'index.ts');
+
+export interface WorkerParams {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  deps: ActivityDeps;
+  /** Tests pass a prebuilt bundle so each worker does not rebuild it. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  activities?: object;
+}
+
+/** A worker for workflows and database activities, with activities built from injected clients. */
+export async function createWorker(params: WorkerParams): Promise<Worker> {
+  return Worker.create({
+    connection: params.connection,
+    namespace: params.namespace,
+    taskQueue: params.taskQueue,
+    ...(params.workflowBundle ? { workflowBundle: params.workflowBundle } : { workflowsPath }),
+    activities: params.activities ?? createActivities(params.deps),
+  });
+}

@@ -1,0 +1,30 @@
+import 'dotenv/config';
+import { NativeConnection } from '@temporalio/worker';
+import { loadConfig } from '../config';
+import { createPool } from '../db/pool';
+import { createLogger } from '../logger';
+import { createWorker } from './create-worker';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.LOG_LEVEL).child({ process: 'worker' });
+  const db = createPool(config.DATABASE_URL);
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const worker = await createWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    deps: { db },
+  });
+  log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker started');
+  // Worker.run() handles SIGINT/SIGTERM itself: it stops polling and lets running tasks finish.
+  await worker.run();
+  await connection.close();
+  await db.end();
+  log.info('worker stopped');
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

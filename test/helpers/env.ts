@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import {
+  bundleWorkflowCode,
+  NativeConnection,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
+import { inject } from 'vitest';
+import { loadConfig, type Config } from '../../src/config';
+import { createPool, type Db } from '../../src/db/pool';
+import { validateIvr } from '../../src/ivr/validate';
+import { workflowsPath } from '../../src/worker/create-worker';
+import type { IvrDefinition } from '../../workflows/ivr/types';
+
+export const AUTH_TOKEN = 'test-auth-token-0123456789abcdef';
+export const ACCOUNT_SID = 'AC' + 'a'.repeat(32);
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({
+    DATABASE_URL: inject('databaseUrl'),
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    PUBLIC_BASE_URL: 'http://127.0.0.1:3000',
+    TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+    TEMPORAL_TASK_QUEUE: `test-${Math.random().toString(36).slice(2, 10)}`,
+    LOG_LEVEL: 'silent',
+    ...overrides,
+  });
+}
+
+export function testDb(): Db {
+  return createPool(inject('databaseUrl'), 4);
+}
+
+export async function temporalClient(): Promise<Client> {
+  const connection = await Connection.connect({ address: inject('temporalAddress') });
+  return new Client({ connection });
+}
+
+export function nativeConnection(): Promise<NativeConnection> {
+  return NativeConnection.connect({ address: inject('temporalAddress') });
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** One workflow bundle per test file; bundling takes seconds. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  return bundle;
+}
+
+const noop = (): void => undefined;
+export const quietLogger = {
+  trace: noop,
+  debug: noop,
+  info: noop,
+  warn: noop,
+  error: noop,
+  log: noop,
+};
+
+export function loadIvr(name: string): IvrDefinition {
+  const file = path.resolve(__dirname, '..', 'fixtures', 'ivrs', `${name}.json`);
+  return validateIvr(JSON.parse(readFileSync(file, 'utf8')));
+}
+
+export function randomCallSid(): string {
+  return (
+    'CA' + Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16)).join('')
+  );
+}

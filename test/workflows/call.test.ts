@@ -1,0 +1,179 @@
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Config } from '../../src/config';
+import type { Db } from '../../src/db/pool';
+import { createWorker } from '../../src/worker/create-worker';
+import {
+  callSnapshotQuery,
+  callStatusSignal,
+  callWebhookUpdate,
+  callWorkflowId,
+  type CallInput,
+  type CallStatus,
+} from '../../workflows/definitions';
+import type { callWorkflow } from '../../workflows/call';
+import {
+  ACCOUNT_SID,
+  loadIvr,
+  nativeConnection,
+  randomCallSid,
+  temporalClient,
+  testConfig,
+  testDb,
+  workflowBundle,
+} from '../helpers/env';
+
+let config: Config;
+let db: Db;
+let client: Client;
+let connection: NativeConnection;
+let worker: Worker;
+let running: Promise<void>;
+
+beforeAll(async () => {
+  config = testConfig();
+  db = testDb();
+  client = await temporalClient();
+  connection = await nativeConnection();
+  worker = await createWorker({
+    connection,
+    namespace: 'default',
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    deps: { db },
+    workflowBundle: await workflowBundle(),
+  });
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await connection?.close();
+  await client?.connection.close();
+  await db?.end();
+});
+
+function startCall(callSid: string) {
+  const input: CallInput = {
+    callSid,
+    accountSid: ACCOUNT_SID,
+    from: '+14155550100',
+    to: '+15005550006',
+    direction: 'inbound',
+    ivr: loadIvr('test-line'),
+    lingerSeconds: 1,
+  };
+  return new WithStartWorkflowOperation<typeof callWorkflow>('callWorkflow', {
+    workflowId: callWorkflowId(callSid),
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    args: [input],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+  });
+}
+
+function status(callSid: string, seq: number, callStatus: CallStatus) {
+  return {
+    eventKey: `${callSid}:status:${seq}`,
+    callStatus,
+    sequenceNumber: seq,
+    timestamp: new Date(Date.UTC(2026, 10, 23, 12, 0, seq)).toISOString(),
+  };
+}
+
+describe('call workflow round trip against the dev server', () => {
+  it('answers the first webhook with the menu and advances on a key press', async () => {
+    const callSid = randomCallSid();
+    const first = await client.workflow.executeUpdateWithStart(callWebhookUpdate, {
+      args: [{ kind: 'inbound' }],
+      updateId: 'first',
+      startWorkflowOperation: startCall(callSid),
+    });
+    const gather = first.verbs.find((v) => v.verb === 'gather');
+    expect(gather).toMatchObject({ verb: 'gather', input: ['dtmf', 'speech'] });
+    expect(first.verbs[0]).toMatchObject({
+      verb: 'say',
+      text: expect.stringContaining('Thanks for calling'),
+    });
+
+    const handle = client.workflow.getHandle(callWorkflowId(callSid));
+    const step = gather && 'action' in gather ? gather.action.step : '';
+    const press = { kind: 'gather' as const, step, digits: '1' };
+    const second = await handle.executeUpdate(callWebhookUpdate, {
+      args: [press],
+      updateId: 'press-1',
+    });
+    expect(second.verbs.at(-1)).toMatchObject({
+      verb: 'dial',
+      target: { kind: 'number', to: '+15005550101' },
+    });
+
+    // The same request again (a Twilio retry) returns the same TwiML and does not advance.
+    const retried = await handle.executeUpdate(callWebhookUpdate, {
+      args: [press],
+      updateId: 'press-1',
+    });
+    expect(retried).toEqual(second);
+    const stale = await handle.executeUpdate(callWebhookUpdate, {
+      args: [press],
+      updateId: 'press-1-again',
+    });
+    expect(stale).toEqual(second);
+    expect((await handle.query(callSnapshotQuery)).state.node).toBe('sales');
+  });
+
+  it('orders duplicated and shuffled status callbacks and logs each event once', async () => {
+    const callSid = randomCallSid();
+    await client.workflow.executeUpdateWithStart(callWebhookUpdate, {
+      args: [{ kind: 'inbound' }],
+      updateId: 'first',
+      startWorkflowOperation: startCall(callSid),
+    });
+    const handle = client.workflow.getHandle<typeof callWorkflow>(callWorkflowId(callSid));
+    const events = [
+      status(callSid, 2, 'completed'),
+      status(callSid, 0, 'ringing'),
+      status(callSid, 1, 'in-progress'),
+    ];
+    for (const e of [...events, events[1]!, events[0]!]) await handle.signal(callStatusSignal, e);
+
+    const result = await handle.result();
+    expect(result.status).toBe('completed');
+    expect(result.statusSequence).toBe(2);
+
+    const { rows } = await db.query<{ event_key: string }>(
+      `SELECT event_key FROM call_events WHERE call_sid = $1 AND kind = 'status' ORDER BY event_key`,
+      [callSid],
+    );
+    expect(rows.map((r) => r.event_key)).toEqual(events.map((e) => e.eventKey).sort());
+    const call = await db.query<{ status: string; status_sequence: number }>(
+      'SELECT status, status_sequence FROM calls WHERE call_sid = $1',
+      [callSid],
+    );
+    expect(call.rows[0]).toEqual({ status: 'completed', status_sequence: 2 });
+  });
+
+  it('makes the call findable by CallSid in visibility', async () => {
+    const callSid = randomCallSid();
+    await client.workflow.executeUpdateWithStart(callWebhookUpdate, {
+      args: [{ kind: 'inbound' }],
+      updateId: 'first',
+      startWorkflowOperation: new WithStartWorkflowOperation<typeof callWorkflow>('callWorkflow', {
+        ...startCall(callSid).options,
+        typedSearchAttributes: [],
+        searchAttributes: { CallSid: [callSid] },
+      }),
+    });
+    let found: string[] = [];
+    for (let i = 0; i < 40 && found.length === 0; i++) {
+      found = [];
+      for await (const wf of client.workflow.list({ query: `CallSid = '${callSid}'` })) {
+        found.push(wf.workflowId);
+      }
+      if (found.length === 0) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(found).toEqual([callWorkflowId(callSid)]);
+    const described = await client.workflow.getHandle(callWorkflowId(callSid)).describe();
+    expect(described.searchAttributes.IvrNode).toEqual(['main']);
+  });
+});

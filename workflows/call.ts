@@ -1,0 +1,184 @@
+import {
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createCallActivities } from '../activities/call-log';
+import {
+  callSnapshotQuery,
+  callStatusSignal,
+  callWebhookUpdate,
+  isFinalStatus,
+  maskPhone,
+  type CallInput,
+  type CallSnapshot,
+  type CallStatus,
+  type CallStatusEvent,
+  type WebhookRequest,
+} from './definitions';
+import {
+  advanceIvr,
+  reprompt,
+  startIvr,
+  stepId,
+  type IvrEffect,
+  type IvrState,
+} from './ivr/engine';
+import { CallStatusKey, IvrNodeKey } from './search-attributes';
+import type { TwimlPlan } from './twiml-plan';
+
+const { upsertCall, recordCallEvent } = proxyActivities<ReturnType<typeof createCallActivities>>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
+});
+
+/** Events are written by activities after TwiML has been answered, so Twilio never waits on PostgreSQL. */
+type Pending =
+  | { kind: 'status'; event: CallStatusEvent }
+  | { kind: 'ivr'; effect: IvrEffect; seq: number; at: string };
+
+export async function callWorkflow(input: CallInput): Promise<CallSnapshot> {
+  const { callSid, ivr } = input;
+  let ivrState: IvrState | undefined;
+  let lastPlan: TwimlPlan | undefined;
+  let status: CallStatus = 'ringing';
+  let statusSequence = -1;
+  let effectSeq = 0;
+  const seen = new Set<string>();
+  const pending: Pending[] = [];
+
+  const describe = (): void =>
+    setCurrentDetails(
+      `Call ${maskPhone(input.from)} → ${maskPhone(input.to)} · IVR ${ivr.id} v${ivr.version} · ` +
+        `node ${ivrState?.node ?? '-'} · ${status}`,
+    );
+
+  const apply = (outcome: {
+    state: IvrState;
+    plan: TwimlPlan;
+    effects: IvrEffect[];
+  }): TwimlPlan => {
+    const moved = outcome.state.node !== ivrState?.node;
+    ivrState = outcome.state;
+    lastPlan = outcome.plan;
+    const at = new Date().toISOString();
+    for (const effect of outcome.effects)
+      pending.push({ kind: 'ivr', effect, seq: effectSeq++, at });
+    if (moved) {
+      upsertSearchAttributes([{ key: IvrNodeKey, value: outcome.state.node }]);
+      describe();
+    }
+    return outcome.plan;
+  };
+
+  setHandler(
+    callWebhookUpdate,
+    (request: WebhookRequest): TwimlPlan => {
+      const now = new Date();
+      if (!ivrState) return apply(startIvr(ivr, now));
+      // A second first-request (fallback redirect) or a stale action re-serves where the caller is.
+      if (request.kind === 'inbound' || request.kind === 'resume')
+        return lastPlan ?? reprompt(ivr, ivrState).plan;
+      if (request.step !== stepId(ivrState) || ivrState.ended) {
+        return lastPlan ?? reprompt(ivr, ivrState).plan;
+      }
+      return apply(advanceIvr(ivr, ivrState, request, now));
+    },
+    {
+      validator: (request: WebhookRequest): void => {
+        if (!request || typeof request !== 'object')
+          throw new Error('webhook request must be an object');
+        if (!['inbound', 'resume', 'gather', 'dial', 'record'].includes(request.kind)) {
+          throw new Error(`unknown webhook kind "${String(request.kind)}"`);
+        }
+        if ('step' in request && !/^\d+\.[A-Za-z0-9_-]+$/.test(request.step)) {
+          throw new Error(`malformed step "${request.step}"`);
+        }
+      },
+    },
+  );
+
+  setHandler(callStatusSignal, (event: CallStatusEvent): void => {
+    // Twilio delivers callbacks at least once and in any order: dedupe, then let only a
+    // higher SequenceNumber move the status, and never move it off a final one.
+    if (seen.has(event.eventKey)) return;
+    seen.add(event.eventKey);
+    pending.push({ kind: 'status', event });
+    if (event.sequenceNumber > statusSequence && !isFinalStatus(status)) {
+      status = event.callStatus;
+      statusSequence = event.sequenceNumber;
+      upsertSearchAttributes([{ key: CallStatusKey, value: status }]);
+      describe();
+    }
+  });
+
+  const snapshot = (): CallSnapshot => ({
+    callSid,
+    status,
+    statusSequence,
+    ivr: { id: ivr.id, version: ivr.version },
+    state: ivrState ?? { node: ivr.start, attempts: 0, seq: 0, ended: false },
+    eventsSeen: seen.size,
+  });
+  setHandler(callSnapshotQuery, snapshot);
+
+  describe();
+  await upsertCall({
+    callSid,
+    accountSid: input.accountSid,
+    direction: input.direction,
+    from: input.from,
+    to: input.to,
+    status,
+    ivrId: ivr.id,
+    ivrVersion: ivr.version,
+    startedAt: new Date(workflowInfo().startTime).toISOString(),
+  });
+
+  const drain = async (): Promise<void> => {
+    while (pending.length > 0) {
+      const item = pending.shift()!;
+      if (item.kind === 'status') {
+        const e = item.event;
+        await recordCallEvent({
+          callSid,
+          eventKey: e.eventKey,
+          kind: 'status',
+          sequenceNumber: e.sequenceNumber,
+          callStatus: e.callStatus,
+          detail: e.durationSeconds === undefined ? {} : { durationSeconds: e.durationSeconds },
+          occurredAt: e.timestamp,
+        });
+      } else {
+        const { effect } = item;
+        await recordCallEvent({
+          callSid,
+          eventKey: `${callSid}:ivr:${item.seq}`,
+          kind: `ivr.${effect.kind}`,
+          detail: { ...effect },
+          occurredAt: item.at,
+          ivrNode: effect.kind === 'entered' ? effect.node : undefined,
+        });
+      }
+    }
+  };
+
+  while (!isFinalStatus(status)) {
+    await condition(() => pending.length > 0 || isFinalStatus(status));
+    await drain();
+  }
+  // Late or reordered callbacks still arrive for a while after the call ends; keep listening.
+  const lingerMs = (input.lingerSeconds ?? 60) * 1000;
+  const lingerUntil = Date.now() + lingerMs;
+  while (Date.now() < lingerUntil) {
+    if (!(await condition(() => pending.length > 0, lingerUntil - Date.now()))) break;
+    await drain();
+  }
+  await drain();
+  await condition(allHandlersFinished);
+  return snapshot();
+}

@@ -1,0 +1,63 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { IvrInput, IvrState } from './ivr/engine';
+import type { IvrDefinition } from './ivr/types';
+import type { TwimlPlan } from './twiml-plan';
+
+export const callWorkflowId = (callSid: string): string => `call-${callSid}`;
+
+export const FINAL_CALL_STATUSES = [
+  'completed',
+  'busy',
+  'failed',
+  'no-answer',
+  'canceled',
+] as const;
+export type CallStatus =
+  'queued' | 'initiated' | 'ringing' | 'in-progress' | (typeof FINAL_CALL_STATUSES)[number];
+
+export interface CallInput {
+  callSid: string;
+  accountSid: string;
+  from: string;
+  to: string;
+  direction: string;
+  ivr: IvrDefinition;
+  /** How long the workflow stays open after the final status to absorb late callbacks. */
+  lingerSeconds?: number;
+}
+
+/** A Twilio request that needs TwiML back: the first webhook, or an action URL. */
+export type WebhookRequest =
+  { kind: 'inbound' } | { kind: 'resume' } | ({ step: string } & IvrInput);
+
+/** A Twilio status callback, already keyed for deduplication by the webhook server. */
+export interface CallStatusEvent {
+  eventKey: string;
+  callStatus: CallStatus;
+  sequenceNumber: number;
+  timestamp: string;
+  durationSeconds?: number;
+}
+
+export interface CallSnapshot {
+  callSid: string;
+  status: CallStatus;
+  statusSequence: number;
+  ivr: { id: string; version: number };
+  state: IvrState;
+  eventsSeen: number;
+}
+
+export const callWebhookUpdate = defineUpdate<TwimlPlan, [WebhookRequest]>('callWebhook');
+export const callStatusSignal = defineSignal<[CallStatusEvent]>('callStatus');
+export const callSnapshotQuery = defineQuery<CallSnapshot>('callSnapshot');
+
+export function isFinalStatus(status: string): boolean {
+  return (FINAL_CALL_STATUSES as readonly string[]).includes(status);
+}
+
+/** `+14155550123` → `+1415****123`: numbers appear masked in memos, summaries and logs. */
+export function maskPhone(number: string): string {
+  if (!/^\+\d{8,15}$/.test(number)) return number.replace(/\d(?=\d{3})/g, '*');
+  return `${number.slice(0, 5)}${'*'.repeat(number.length - 8)}${number.slice(-3)}`;
+}

@@ -1,0 +1,107 @@
+import type { DialTarget, Voice } from '../twiml-plan';
+
+/** One thing the caller hears. */
+export type Prompt = ({ say: string } & Voice) | { play: string } | { pause: number };
+
+export interface MenuOption {
+  /** DTMF that selects this option, e.g. "1". */
+  digits?: string;
+  /** Spoken keywords that select this option (matched case-insensitively as words). */
+  speech?: string[];
+  next: string;
+}
+
+export interface FailurePath {
+  /** Heard before the menu is asked again. */
+  prompt: Prompt[];
+  /** Where the call goes once `maxAttempts` failures have happened. */
+  exhausted: string;
+}
+
+export interface MenuNode {
+  type: 'menu';
+  prompt: Prompt[];
+  input: ('dtmf' | 'speech')[];
+  options: MenuOption[];
+  hints?: string[];
+  timeoutSeconds?: number;
+  maxAttempts: number;
+  noInput: FailurePath;
+  invalid: FailurePath;
+}
+
+export interface ConsentNode {
+  type: 'consent';
+  prompt: Prompt[];
+  acceptDigits: string;
+  declineDigits: string;
+  /** Said words that count as yes / no when speech is enabled. */
+  acceptSpeech?: string[];
+  declineSpeech?: string[];
+  timeoutSeconds?: number;
+  /** With no answer the call goes on as declined: recording needs an explicit yes. */
+  next: string;
+}
+
+export interface MessageNode {
+  type: 'message';
+  prompt: Prompt[];
+  next: string;
+}
+
+export interface OpeningHours {
+  days: ('mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun')[];
+  /** Local time "HH:MM", inclusive. */
+  from: string;
+  /** Local time "HH:MM", exclusive. */
+  to: string;
+}
+
+export interface HoursNode {
+  type: 'hours';
+  open: OpeningHours[];
+  /** Local dates "YYYY-MM-DD" when the business is closed all day. */
+  closedDates?: string[];
+  whenOpen: string;
+  whenClosed: string;
+}
+
+export interface TransferNode {
+  type: 'transfer';
+  prompt?: Prompt[];
+  target: DialTarget;
+  callerId?: string;
+  timeoutSeconds?: number;
+  /** Record the bridged call from answer; only when the caller has not declined consent. */
+  record?: boolean;
+  /** Where a busy, unanswered or failed transfer goes (usually voicemail). */
+  onNoAnswer: string;
+}
+
+export interface VoicemailNode {
+  type: 'voicemail';
+  prompt: Prompt[];
+  maxLengthSeconds: number;
+  thanks: Prompt[];
+}
+
+export interface HangupNode {
+  type: 'hangup';
+  prompt: Prompt[];
+}
+
+export type IvrNode =
+  MenuNode | ConsentNode | MessageNode | HoursNode | TransferNode | VoicemailNode | HangupNode;
+
+/** An IVR is data: validated when loaded, snapshotted into each call's workflow input. */
+export interface IvrDefinition {
+  id: string;
+  version: number;
+  name: string;
+  /** IANA zone for business hours, e.g. "America/New_York". */
+  timeZone: string;
+  /** Default voice for prompts that do not name one. */
+  voice: Voice;
+  start: string;
+  nodes: Record<string, IvrNode>;
+}

@@ -1,0 +1,19 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+// Registered on the dev server by scripts/search-attributes.txt; keep the two lists in step.
+export const CallSidKey = defineSearchAttributeKey('CallSid', SearchAttributeType.KEYWORD);
+export const CallStatusKey = defineSearchAttributeKey('CallStatus', SearchAttributeType.KEYWORD);
+export const CallDirectionKey = defineSearchAttributeKey(
+  'CallDirection',
+  SearchAttributeType.KEYWORD,
+);
+export const IvrNodeKey = defineSearchAttributeKey('IvrNode', SearchAttributeType.KEYWORD);
+export const CampaignIdKey = defineSearchAttributeKey('CampaignId', SearchAttributeType.KEYWORD);
+export const RecordingSidKey = defineSearchAttributeKey(
+  'RecordingSid',
+  SearchAttributeType.KEYWORD,
+);
+export const ConferenceNameKey = defineSearchAttributeKey(
+  'ConferenceName',
+  SearchAttributeType.KEYWORD,
+);
