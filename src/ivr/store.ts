@@ -11,11 +11,12 @@ export async function saveIvr(db: Db, input: unknown): Promise<IvrDefinition> {
     [def.id, def.version, def.name, JSON.stringify(def)],
   );
   if (result.rowCount === 0) {
-    const { rows } = await db.query<{ definition: unknown }>(
-      'SELECT definition FROM ivr_definitions WHERE ivr_id = $1 AND version = $2',
-      [def.id, def.version],
+    // jsonb normalises key order, so compare in PostgreSQL rather than as strings.
+    const { rows } = await db.query<{ same: boolean }>(
+      'SELECT definition = $3::jsonb AS same FROM ivr_definitions WHERE ivr_id = $1 AND version = $2',
+      [def.id, def.version, JSON.stringify(def)],
     );
-    if (JSON.stringify(rows[0]?.definition) !== JSON.stringify(def)) {
+    if (!rows[0]?.same) {
       throw new Error(
         `IVR ${def.id} version ${def.version} already exists with other content; bump the version`,
       );

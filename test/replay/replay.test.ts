@@ -1,0 +1,66 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { bundleWorkflowCode, Worker, type ReplayResult } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
+import { quietLogger, workflowBundle } from '../helpers/env';
+
+const dir = path.resolve(__dirname, '..', 'fixtures', 'histories');
+const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+
+function load(file: string): { workflowId: string; history: ReturnType<typeof historyFromJSON> } {
+  return {
+    workflowId: file,
+    history: historyFromJSON(JSON.parse(readFileSync(path.join(dir, file), 'utf8'))),
+  };
+}
+
+async function replayAll(
+  bundle: Awaited<ReturnType<typeof workflowBundle>>,
+  histories: ReturnType<typeof load>[],
+): Promise<ReplayResult[]> {
+  const results: ReplayResult[] = [];
+  for await (const result of Worker.runReplayHistories(
+    { workflowBundle: bundle, replayName: 'ci' },
+    histories,
+  )) {
+    results.push(result);
+  }
+  return results;
+}
+
+describe('replay of saved call histories', () => {
+  it('has fixtures to replay', () => {
+    expect(files.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('replays every saved history against the current workflow code', async () => {
+    const results = await replayAll(await workflowBundle(), files.map(load));
+    expect(results.map((r) => [r.workflowId, r.error?.message])).toEqual(
+      files.map((f) => [f, undefined]),
+    );
+  });
+
+  it('fails when the workflow code changes incompatibly', async () => {
+    const tampered = await bundleWorkflowCode({
+      workflowsPath: path.resolve(__dirname, 'tampered', 'workflows.ts'),
+      logger: quietLogger,
+    });
+    const results = await replayAll(tampered, files.map(load));
+    expect(results).toHaveLength(files.length);
+    for (const result of results) expect(result.error?.name).toBe('DeterminismViolationError');
+  });
+
+  it('fails when a saved history is tampered with', async () => {
+    const original = JSON.parse(readFileSync(path.join(dir, files[0]!), 'utf8')) as {
+      events: { activityTaskScheduledEventAttributes?: { activityType?: { name?: string } } }[];
+    };
+    const scheduled = original.events.find((e) => e.activityTaskScheduledEventAttributes);
+    expect(scheduled).toBeDefined();
+    scheduled!.activityTaskScheduledEventAttributes!.activityType!.name = 'renamedActivity';
+    const results = await replayAll(await workflowBundle(), [
+      { workflowId: 'tampered', history: historyFromJSON(original) },
+    ]);
+    expect(results[0]?.error).toBeDefined();
+  });
+});
