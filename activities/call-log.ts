@@ -23,6 +23,16 @@ export interface CallEventInput {
   occurredAt: string;
 }
 
+export interface ConsentInput {
+  callSid: string;
+  eventKey: string;
+  granted: boolean;
+  answered: boolean;
+  ivrId: string;
+  ivrVersion: number;
+  at: string;
+}
+
 const FINAL = ['completed', 'busy', 'failed', 'no-answer', 'canceled'];
 
 /** Call log writes; every statement is an idempotent upsert so activity retries never duplicate. */
@@ -95,6 +105,44 @@ export function createCallActivities(deps: { db: Db }) {
         }
         await client.query('COMMIT');
         return { inserted: (inserted.rowCount ?? 0) > 0 };
+      } catch (err) {
+        await client.query('ROLLBACK');
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+
+    /** Consent is evidence: stored once per answer with CallSid and time, and audited. */
+    async recordConsent(input: ConsentInput): Promise<void> {
+      const client = await db.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query(
+          `INSERT INTO consent_events (call_sid, event_key, granted, answered, ivr_id, ivr_version, at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_key) DO NOTHING`,
+          [
+            input.callSid,
+            input.eventKey,
+            input.granted,
+            input.answered,
+            input.ivrId,
+            input.ivrVersion,
+            input.at,
+          ],
+        );
+        await client.query(
+          `INSERT INTO audit_log (idempotency_key, actor, action, subject_type, subject_id, detail, at)
+           VALUES ($1, 'caller', $2, 'call', $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING`,
+          [
+            `consent:${input.eventKey}`,
+            input.granted ? 'recording-consent.granted' : 'recording-consent.declined',
+            input.callSid,
+            JSON.stringify({ answered: input.answered, ivr: `${input.ivrId}@${input.ivrVersion}` }),
+            input.at,
+          ],
+        );
+        await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK');
         throw err;

@@ -31,7 +31,9 @@ import {
 import { CallStatusKey, IvrNodeKey } from './search-attributes';
 import type { TwimlPlan } from './twiml-plan';
 
-const { upsertCall, recordCallEvent } = proxyActivities<ReturnType<typeof createCallActivities>>({
+const { upsertCall, recordCallEvent, recordConsent } = proxyActivities<
+  ReturnType<typeof createCallActivities>
+>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
 });
@@ -155,14 +157,26 @@ export async function callWorkflow(input: CallInput): Promise<CallSnapshot> {
         });
       } else {
         const { effect } = item;
+        const eventKey = `${callSid}:ivr:${item.seq}`;
         await recordCallEvent({
           callSid,
-          eventKey: `${callSid}:ivr:${item.seq}`,
+          eventKey,
           kind: `ivr.${effect.kind}`,
           detail: { ...effect },
           occurredAt: item.at,
           ivrNode: effect.kind === 'entered' ? effect.node : undefined,
         });
+        if (effect.kind === 'consent') {
+          await recordConsent({
+            callSid,
+            eventKey,
+            granted: effect.granted,
+            answered: effect.answered,
+            ivrId: ivr.id,
+            ivrVersion: ivr.version,
+            at: item.at,
+          });
+        }
       }
     }
   };

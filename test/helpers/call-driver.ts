@@ -123,6 +123,14 @@ export const scenarios: Record<string, Scenario> = {
     await call.hangUp();
     return call;
   },
+  async 'consent-declined-sales'(client, taskQueue) {
+    const call = await CallDriver.answer(client, taskQueue, 'consent-line');
+    await call.act({ kind: 'gather', digits: '2' });
+    await call.act({ kind: 'gather', digits: '1' });
+    await call.act({ kind: 'dial', status: 'completed', durationSeconds: 30 });
+    await call.hangUp();
+    return call;
+  },
   async 'transfer-voicemail'(client, taskQueue) {
     const call = await CallDriver.answer(client, taskQueue);
     await call.act({ kind: 'gather', digits: '1' });

@@ -23,6 +23,7 @@ import {
   testDb,
   workflowBundle,
 } from '../helpers/env';
+import { CallDriver, scenarios } from '../helpers/call-driver';
 
 let config: Config;
 let db: Db;
@@ -175,5 +176,30 @@ describe('call workflow round trip against the dev server', () => {
     expect(found).toEqual([callWorkflowId(callSid)]);
     const described = await client.workflow.getHandle(callWorkflowId(callSid)).describe();
     expect(described.searchAttributes.IvrNode).toEqual(['main']);
+  });
+});
+
+describe('recording consent', () => {
+  it('stores a declined answer with CallSid and time, and audits it', async () => {
+    const call = await scenarios['consent-declined-sales']!(client, config.TEMPORAL_TASK_QUEUE);
+    const { rows } = await db.query<{ granted: boolean; answered: boolean; at: Date }>(
+      'SELECT granted, answered, at FROM consent_events WHERE call_sid = $1',
+      [call.callSid],
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ granted: false, answered: true });
+    expect(rows[0]!.at).toBeInstanceOf(Date);
+    const audit = await db.query<{ action: string }>(
+      `SELECT action FROM audit_log WHERE subject_type = 'call' AND subject_id = $1`,
+      [call.callSid],
+    );
+    expect(audit.rows.map((r) => r.action)).toEqual(['recording-consent.declined']);
+  });
+
+  it('records the transfer when the caller agrees', async () => {
+    const call = await CallDriver.answer(client, config.TEMPORAL_TASK_QUEUE, 'consent-line');
+    await call.act({ kind: 'gather', speech: 'yes' });
+    const plan = await call.act({ kind: 'gather', digits: '1' });
+    expect(plan.verbs.at(-1)).toMatchObject({ verb: 'dial', record: 'record-from-answer' });
   });
 });
