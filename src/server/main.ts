@@ -5,6 +5,7 @@ import { IvrRegistry } from '../ivr/registry';
 import { createLogger } from '../logger';
 import { connectClient } from '../temporal/connect';
 import { buildApp } from './app';
+import { startSignalRelay } from './signal-outbox';
 
 const IVR_REFRESH_MS = 5000;
 
@@ -24,8 +25,10 @@ async function main(): Promise<void> {
   const timer = setInterval(() => void refresh(), IVR_REFRESH_MS);
 
   const app = await buildApp({ config, db, temporal, ivrs, logger });
+  const stopRelay = startSignalRelay(db, temporal, app.log);
   app.addHook('onClose', async () => {
     clearInterval(timer);
+    await stopRelay();
     await temporal.connection.close();
     await db.end();
   });

@@ -22,6 +22,7 @@ import {
 } from '../../twiml/render';
 import { HttpError } from '../errors';
 import { decodeReplay, encodeReplay, type ReplayToken } from '../replay-token';
+import { parkSignal } from '../signal-outbox';
 import { assertTwilioSignature } from '../twilio-signature';
 import { formParams, optional, patterns, required, type Params } from '../twilio-params';
 
@@ -262,8 +263,20 @@ export function voiceRoutes(app: FastifyInstance): void {
         log.info({ callStatus }, 'status for a call without a running workflow');
         return reply.code(204).send();
       }
-      log.error({ err: (err as Error).message, callStatus }, 'could not signal status');
-      throw new HttpError('unavailable', 'status not accepted; retry');
+      // Temporal is unreachable or slow: park the event so the relay delivers it later.
+      log.warn({ err: (err as Error).message, callStatus }, 'parking status signal');
+      try {
+        await parkSignal(app.db, {
+          eventKey: event.eventKey,
+          workflowId: callWorkflowId(callSid),
+          signalName: callStatusSignal.name,
+          payload: event,
+        });
+      } catch (parkErr) {
+        log.error({ err: (parkErr as Error).message }, 'could not park status signal');
+        throw new HttpError('unavailable', 'status not accepted; retry');
+      }
+      return reply.code(202).send();
     }
     log.info({ callStatus, sequence: event.sequenceNumber }, 'call status');
     return reply.code(204).send();
