@@ -1,6 +1,7 @@
+import type { PoolClient } from 'pg';
 import type { Db } from '../src/db/pool';
 
-export interface UpsertCallInput {
+export interface CallRow {
   callSid: string;
   accountSid: string;
   direction: string;
@@ -13,7 +14,6 @@ export interface UpsertCallInput {
 }
 
 export interface CallEventInput {
-  callSid: string;
   eventKey: string;
   kind: string;
   sequenceNumber?: number;
@@ -24,7 +24,6 @@ export interface CallEventInput {
 }
 
 export interface ConsentInput {
-  callSid: string;
   eventKey: string;
   granted: boolean;
   answered: boolean;
@@ -33,115 +32,109 @@ export interface ConsentInput {
   at: string;
 }
 
+/** Everything a call workflow has to log since its last write, written in one transaction. */
+export interface CallLogBatch {
+  callSid: string;
+  /** Present on the first batch: the call row the events belong to. */
+  call?: CallRow;
+  events: CallEventInput[];
+  consents: ConsentInput[];
+}
+
 const FINAL = ['completed', 'busy', 'failed', 'no-answer', 'canceled'];
 
-/** Call log writes; every statement is an idempotent upsert so activity retries never duplicate. */
+async function insertCall(client: PoolClient, call: CallRow): Promise<void> {
+  await client.query(
+    `INSERT INTO calls (call_sid, account_sid, direction, from_number, to_number, status,
+                        ivr_id, ivr_version, started_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     ON CONFLICT (call_sid) DO NOTHING`,
+    [
+      call.callSid,
+      call.accountSid,
+      call.direction,
+      call.from,
+      call.to,
+      call.status,
+      call.ivrId ?? null,
+      call.ivrVersion ?? null,
+      call.startedAt,
+    ],
+  );
+}
+
+async function insertEvent(client: PoolClient, callSid: string, e: CallEventInput): Promise<void> {
+  await client.query(
+    `INSERT INTO call_events (call_sid, event_key, kind, sequence_number, call_status, detail, occurred_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (event_key) DO NOTHING`,
+    [
+      callSid,
+      e.eventKey,
+      e.kind,
+      e.sequenceNumber ?? null,
+      e.callStatus ?? null,
+      JSON.stringify(e.detail),
+      e.occurredAt,
+    ],
+  );
+  if (e.callStatus !== undefined && e.sequenceNumber !== undefined) {
+    // Only a newer SequenceNumber moves the status, and never off a final one.
+    await client.query(
+      `UPDATE calls
+          SET status = $2, status_sequence = $3, updated_at = now(),
+              ended_at = CASE WHEN $2 = ANY($4::text[]) THEN $5::timestamptz ELSE ended_at END,
+              duration_seconds = COALESCE($6, duration_seconds)
+        WHERE call_sid = $1 AND status_sequence < $3 AND NOT (status = ANY($4::text[]))`,
+      [
+        callSid,
+        e.callStatus,
+        e.sequenceNumber,
+        FINAL,
+        e.occurredAt,
+        typeof e.detail.durationSeconds === 'number' ? e.detail.durationSeconds : null,
+      ],
+    );
+  }
+  if (e.ivrNode !== undefined) {
+    await client.query(`UPDATE calls SET ivr_node = $2, updated_at = now() WHERE call_sid = $1`, [
+      callSid,
+      e.ivrNode,
+    ]);
+  }
+}
+
+async function insertConsent(client: PoolClient, callSid: string, c: ConsentInput): Promise<void> {
+  await client.query(
+    `INSERT INTO consent_events (call_sid, event_key, granted, answered, ivr_id, ivr_version, at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_key) DO NOTHING`,
+    [callSid, c.eventKey, c.granted, c.answered, c.ivrId, c.ivrVersion, c.at],
+  );
+  await client.query(
+    `INSERT INTO audit_log (idempotency_key, actor, action, subject_type, subject_id, detail, at)
+     VALUES ($1, 'caller', $2, 'call', $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING`,
+    [
+      `consent:${c.eventKey}`,
+      c.granted ? 'recording-consent.granted' : 'recording-consent.declined',
+      callSid,
+      JSON.stringify({ answered: c.answered, ivr: `${c.ivrId}@${c.ivrVersion}` }),
+      c.at,
+    ],
+  );
+}
+
+/** Call log writes: idempotent upserts in one transaction, so an activity retry never duplicates. */
 export function createCallActivities(deps: { db: Db }) {
   const { db } = deps;
   return {
-    async upsertCall(input: UpsertCallInput): Promise<void> {
-      await db.query(
-        `INSERT INTO calls (call_sid, account_sid, direction, from_number, to_number, status,
-                            ivr_id, ivr_version, started_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-         ON CONFLICT (call_sid) DO NOTHING`,
-        [
-          input.callSid,
-          input.accountSid,
-          input.direction,
-          input.from,
-          input.to,
-          input.status,
-          input.ivrId ?? null,
-          input.ivrVersion ?? null,
-          input.startedAt,
-        ],
-      );
-    },
-
-    /** Inserts the event once; a status event also moves the call's status if it is newer. */
-    async recordCallEvent(input: CallEventInput): Promise<{ inserted: boolean }> {
+    async writeCallLog(batch: CallLogBatch): Promise<void> {
       const client = await db.connect();
       try {
         await client.query('BEGIN');
-        const inserted = await client.query(
-          `INSERT INTO call_events (call_sid, event_key, kind, sequence_number, call_status, detail, occurred_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)
-           ON CONFLICT (event_key) DO NOTHING`,
-          [
-            input.callSid,
-            input.eventKey,
-            input.kind,
-            input.sequenceNumber ?? null,
-            input.callStatus ?? null,
-            JSON.stringify(input.detail),
-            input.occurredAt,
-          ],
-        );
-        if (input.callStatus !== undefined && input.sequenceNumber !== undefined) {
-          await client.query(
-            `UPDATE calls
-                SET status = $2, status_sequence = $3, updated_at = now(),
-                    ended_at = CASE WHEN $2 = ANY($4::text[]) THEN $5::timestamptz ELSE ended_at END,
-                    duration_seconds = COALESCE($6, duration_seconds)
-              WHERE call_sid = $1 AND status_sequence < $3 AND NOT (status = ANY($4::text[]))`,
-            [
-              input.callSid,
-              input.callStatus,
-              input.sequenceNumber,
-              FINAL,
-              input.occurredAt,
-              typeof input.detail.durationSeconds === 'number'
-                ? input.detail.durationSeconds
-                : null,
-            ],
-          );
-        }
-        if (input.ivrNode !== undefined) {
-          await client.query(
-            `UPDATE calls SET ivr_node = $2, updated_at = now() WHERE call_sid = $1`,
-            [input.callSid, input.ivrNode],
-          );
-        }
-        await client.query('COMMIT');
-        return { inserted: (inserted.rowCount ?? 0) > 0 };
-      } catch (err) {
-        await client.query('ROLLBACK');
-        throw err;
-      } finally {
-        client.release();
-      }
-    },
-
-    /** Consent is evidence: stored once per answer with CallSid and time, and audited. */
-    async recordConsent(input: ConsentInput): Promise<void> {
-      const client = await db.connect();
-      try {
-        await client.query('BEGIN');
-        await client.query(
-          `INSERT INTO consent_events (call_sid, event_key, granted, answered, ivr_id, ivr_version, at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_key) DO NOTHING`,
-          [
-            input.callSid,
-            input.eventKey,
-            input.granted,
-            input.answered,
-            input.ivrId,
-            input.ivrVersion,
-            input.at,
-          ],
-        );
-        await client.query(
-          `INSERT INTO audit_log (idempotency_key, actor, action, subject_type, subject_id, detail, at)
-           VALUES ($1, 'caller', $2, 'call', $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING`,
-          [
-            `consent:${input.eventKey}`,
-            input.granted ? 'recording-consent.granted' : 'recording-consent.declined',
-            input.callSid,
-            JSON.stringify({ answered: input.answered, ivr: `${input.ivrId}@${input.ivrVersion}` }),
-            input.at,
-          ],
-        );
+        if (batch.call) await insertCall(client, batch.call);
+        for (const event of batch.events) await insertEvent(client, batch.callSid, event);
+        // Consent is evidence: kept with CallSid and time, and audited.
+        for (const consent of batch.consents) await insertConsent(client, batch.callSid, consent);
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK');

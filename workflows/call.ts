@@ -7,7 +7,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { createCallActivities } from '../activities/call-log';
+import type { CallLogBatch, CallRow, createCallActivities } from '../activities/call-log';
 import {
   callSnapshotQuery,
   callStatusSignal,
@@ -31,9 +31,7 @@ import {
 import { CallStatusKey, IvrNodeKey } from './search-attributes';
 import type { TwimlPlan } from './twiml-plan';
 
-const { upsertCall, recordCallEvent, recordConsent } = proxyActivities<
-  ReturnType<typeof createCallActivities>
->({
+const { writeCallLog } = proxyActivities<ReturnType<typeof createCallActivities>>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
 });
@@ -129,7 +127,7 @@ export async function callWorkflow(input: CallInput): Promise<CallSnapshot> {
   setHandler(callSnapshotQuery, snapshot);
 
   describe();
-  await upsertCall({
+  let callRow: CallRow | undefined = {
     callSid,
     accountSid: input.accountSid,
     direction: input.direction,
@@ -139,27 +137,28 @@ export async function callWorkflow(input: CallInput): Promise<CallSnapshot> {
     ivrId: ivr.id,
     ivrVersion: ivr.version,
     startedAt: new Date(workflowInfo().startTime).toISOString(),
-  });
+  };
 
+  // Whatever piled up while the last write ran goes out in one activity: one round trip per batch.
   const drain = async (): Promise<void> => {
-    while (pending.length > 0) {
-      const item = pending.shift()!;
-      if (item.kind === 'status') {
-        const e = item.event;
-        await recordCallEvent({
-          callSid,
-          eventKey: e.eventKey,
-          kind: 'status',
-          sequenceNumber: e.sequenceNumber,
-          callStatus: e.callStatus,
-          detail: e.durationSeconds === undefined ? {} : { durationSeconds: e.durationSeconds },
-          occurredAt: e.timestamp,
-        });
-      } else {
+    while (pending.length > 0 || callRow) {
+      const batch: CallLogBatch = { callSid, call: callRow, events: [], consents: [] };
+      for (const item of pending.splice(0, pending.length)) {
+        if (item.kind === 'status') {
+          const e = item.event;
+          batch.events.push({
+            eventKey: e.eventKey,
+            kind: 'status',
+            sequenceNumber: e.sequenceNumber,
+            callStatus: e.callStatus,
+            detail: e.durationSeconds === undefined ? {} : { durationSeconds: e.durationSeconds },
+            occurredAt: e.timestamp,
+          });
+          continue;
+        }
         const { effect } = item;
         const eventKey = `${callSid}:ivr:${item.seq}`;
-        await recordCallEvent({
-          callSid,
+        batch.events.push({
           eventKey,
           kind: `ivr.${effect.kind}`,
           detail: { ...effect },
@@ -167,8 +166,7 @@ export async function callWorkflow(input: CallInput): Promise<CallSnapshot> {
           ivrNode: effect.kind === 'entered' ? effect.node : undefined,
         });
         if (effect.kind === 'consent') {
-          await recordConsent({
-            callSid,
+          batch.consents.push({
             eventKey,
             granted: effect.granted,
             answered: effect.answered,
@@ -178,9 +176,12 @@ export async function callWorkflow(input: CallInput): Promise<CallSnapshot> {
           });
         }
       }
+      await writeCallLog(batch);
+      callRow = undefined;
     }
   };
 
+  await drain();
   while (!isFinalStatus(status)) {
     await condition(() => pending.length > 0 || isFinalStatus(status));
     await drain();

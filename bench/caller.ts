@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import twilio from 'twilio';
+
+export interface CallerOptions {
+  baseUrl: string;
+  /** The URL prefix Twilio would sign (PUBLIC_BASE_URL); requests go to baseUrl. */
+  publicBaseUrl: string;
+  authToken: string;
+  accountSid: string;
+  pauseMs: number;
+}
+
+export interface Sample {
+  ms: number;
+  ok: boolean;
+  fallback: boolean;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Posts a form the way Twilio does, signed, and measures the answer. */
+async function post(
+  opts: CallerOptions,
+  pathAndQuery: string,
+  params: Record<string, string>,
+): Promise<{ sample: Sample; body: string }> {
+  const signature = twilio.getExpectedTwilioSignature(
+    opts.authToken,
+    `${opts.publicBaseUrl}${pathAndQuery}`,
+    params,
+  );
+  const started = performance.now();
+  try {
+    const res = await fetch(`${opts.baseUrl}${pathAndQuery}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': signature,
+        'i-twilio-idempotency-token': randomBytes(12).toString('hex'),
+      },
+      body: new URLSearchParams(params).toString(),
+    });
+    const body = await res.text();
+    const ms = performance.now() - started;
+    return {
+      sample: {
+        ms,
+        ok: res.status < 300,
+        fallback: res.headers.get('x-switchboard-fallback') === '1',
+      },
+      body,
+    };
+  } catch {
+    return { sample: { ms: performance.now() - started, ok: false, fallback: false }, body: '' };
+  }
+}
+
+function actionOf(twiml: string): string | undefined {
+  const match = /action="([^"]+)"/.exec(twiml);
+  return match?.[1]?.replace(/&amp;/g, '&');
+}
+
+/** One caller through a three-step IVR: answer → press 1 → transfer answered → goodbye. */
+export async function placeCall(opts: CallerOptions, samples: Sample[]): Promise<boolean> {
+  const callSid = 'CA' + randomBytes(16).toString('hex');
+  const base = {
+    CallSid: callSid,
+    AccountSid: opts.accountSid,
+    From: '+14155550100',
+    To: '+15005550006',
+    Direction: 'inbound',
+    ApiVersion: '2010-04-01',
+  };
+  const status = (seq: number, callStatus: string): Promise<unknown> =>
+    post(opts, '/voice/status', {
+      ...base,
+      CallStatus: callStatus,
+      SequenceNumber: String(seq),
+      CallbackSource: 'call-progress-events',
+    });
+
+  const first = await post(opts, '/voice/inbound', { ...base, CallStatus: 'ringing' });
+  samples.push(first.sample);
+  const gatherAction = actionOf(first.body);
+  if (!first.sample.ok || !gatherAction) return false;
+  await status(0, 'in-progress');
+  await sleep(opts.pauseMs);
+
+  const second = await post(opts, gatherAction.slice(opts.publicBaseUrl.length), {
+    ...base,
+    CallStatus: 'in-progress',
+    Digits: '1',
+  });
+  samples.push(second.sample);
+  const dialAction = actionOf(second.body);
+  if (!second.sample.ok || !dialAction) return false;
+  await sleep(opts.pauseMs);
+
+  const third = await post(opts, dialAction.slice(opts.publicBaseUrl.length), {
+    ...base,
+    CallStatus: 'in-progress',
+    DialCallStatus: 'completed',
+    DialCallDuration: '12',
+  });
+  samples.push(third.sample);
+  await status(1, 'completed');
+  return third.sample.ok && third.body.includes('<Hangup');
+}

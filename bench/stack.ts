@@ -1,0 +1,69 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { freePort, startDevServer } from '../test/global-setup';
+import { migrate, recreateDatabase } from '../src/db/migrate';
+
+const root = path.resolve(__dirname, '..');
+
+export interface Stack {
+  temporalAddress: string;
+  databaseUrl: string;
+  env: Record<string, string>;
+  children: ChildProcess[];
+  stop(): Promise<void>;
+}
+
+/** A throwaway real stack: a Temporal dev server and a freshly migrated database. */
+export async function startStack(databaseName: string): Promise<Stack> {
+  const bin = execFileSync('bash', [path.join(root, 'scripts', 'ensure-temporal.sh')], {
+    encoding: 'utf8',
+  }).trim();
+  const port = await freePort();
+  const temporal = await startDevServer(bin, port);
+  const databaseUrl = `postgres://postgres@127.0.0.1:5432/${databaseName}`;
+  await recreateDatabase(databaseUrl);
+  await migrate(databaseUrl);
+  const children: ChildProcess[] = [temporal];
+  return {
+    temporalAddress: `127.0.0.1:${port}`,
+    databaseUrl,
+    env: {},
+    children,
+    async stop() {
+      for (const child of children.reverse()) {
+        if (child.exitCode === null) {
+          child.kill('SIGTERM');
+          await new Promise((r) => child.once('exit', r));
+        }
+      }
+    },
+  };
+}
+
+/** Starts a project process (`npm run <script>`-like, through tsx) with the given environment. */
+export function startProcess(script: string, env: Record<string, string>): ChildProcess {
+  return spawn(
+    process.execPath,
+    [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), script],
+    {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+}
+
+export async function waitFor(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not become ready`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
