@@ -219,6 +219,15 @@ function graphProblems(def: IvrDefinition): string[] {
   return problems;
 }
 
+/** `nodes.main.options[0].next`, the same shape the graph checks use. */
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (acc, seg) =>
+      typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${String(seg)}` : String(seg),
+    '',
+  );
+}
+
 /** Validates an IVR definition; errors name the node and field so an author can fix them. */
 export function validateIvr(input: unknown): IvrDefinition {
   const id =
@@ -231,7 +240,7 @@ export function validateIvr(input: unknown): IvrDefinition {
   if (!parsed.success) {
     throw new IvrValidationError(
       id,
-      parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`),
+      parsed.error.issues.map((i) => `${fieldPath(i.path) || '(root)'}: ${i.message}`),
     );
   }
   const def = parsed.data;
