@@ -19,7 +19,8 @@ fail() {
   exit 1
 }
 
-alive() { kill -0 "$1" 2>/dev/null; }
+# alive PID, or alive -PGID for any process of a group.
+alive() { kill -0 -- "$1" 2>/dev/null; }
 
 stop_all() {
   local status=$? i pid deadline
@@ -27,12 +28,13 @@ stop_all() {
   if [ "${#pids[@]}" -gt 0 ]; then
     say "stopping ${names[*]}"
     # Reverse start order: the server stops taking webhooks before the worker and Temporal go.
+    # The whole process group, not just its leader: npm can exit before the tsx and node under it.
     for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
       pid=${pids[$i]}
-      alive "$pid" && kill -TERM -- "-$pid" 2>/dev/null
+      kill -TERM -- "-$pid" 2>/dev/null || true
       deadline=$((SECONDS + 15))
-      while alive "$pid" && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.2; done
-      if alive "$pid"; then
+      while alive "-$pid" && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.2; done
+      if alive "-$pid"; then
         say "${names[$i]} did not stop within 15 s; killing it"
         kill -KILL -- "-$pid" 2>/dev/null || true
       fi
@@ -123,12 +125,13 @@ if ! pg_isready -q -d "$DATABASE_URL" 2>/dev/null; then
     for version in /etc/postgresql/*/; do
       version=$(basename "$version")
       say "starting PostgreSQL $version (main cluster)"
-      pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+      if pg_ctlcluster --skip-systemctl-redirect "$version" main start; then
+        for _ in $(seq 1 20); do
+          if pg_isready -q -d "$DATABASE_URL"; then break; fi
+          sleep 0.5
+        done
+      fi
       break
-    done
-    for _ in $(seq 1 20); do
-      if pg_isready -q -d "$DATABASE_URL"; then break; fi
-      sleep 0.5
     done
   fi
   pg_isready -q -d "$DATABASE_URL" ||
