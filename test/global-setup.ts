@@ -34,7 +34,11 @@ export function searchAttributeArgs(): string[] {
     .flatMap((line) => ['--search-attribute', line]);
 }
 
-export async function startDevServer(bin: string, port: number): Promise<ChildProcess> {
+export async function startDevServer(
+  bin: string,
+  port: number,
+  extraArgs: string[] = [],
+): Promise<ChildProcess> {
   const child = spawn(
     bin,
     [
@@ -48,6 +52,7 @@ export async function startDevServer(bin: string, port: number): Promise<ChildPr
       '--log-level',
       'error',
       ...searchAttributeArgs(),
+      ...extraArgs,
     ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );

@@ -1,6 +1,6 @@
 import formbody from '@fastify/formbody';
 import type { Client } from '@temporalio/client';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../config';
 import type { Db } from '../db/pool';
 import type { IvrRegistry } from '../ivr/registry';
@@ -31,7 +31,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 64 * 1024,
     trustProxy: deps.config.TRUSTED_PROXIES.length > 0 ? [...deps.config.TRUSTED_PROXIES] : false,
     // Request URLs carry replay tokens and bodies carry digits; routes log what is safe themselves.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   };
   const app: FastifyInstance = deps.logger
     ? Fastify({ ...options, loggerInstance: deps.logger })
@@ -41,6 +41,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('temporal', deps.temporal);
   app.decorate('ivrs', deps.ivrs);
   registerErrorHandler(app);
+  // Twilio only sends forms: any other body (JSON, text) is refused with 415 before it is parsed.
+  app.removeAllContentTypeParsers();
   await app.register(formbody);
   healthRoutes(app);
   voiceRoutes(app);

@@ -33,13 +33,13 @@ export function testDb(): Db {
   return createPool(inject('databaseUrl'), 4);
 }
 
-export async function temporalClient(): Promise<Client> {
-  const connection = await Connection.connect({ address: inject('temporalAddress') });
+export async function temporalClient(address = inject('temporalAddress')): Promise<Client> {
+  const connection = await Connection.connect({ address });
   return new Client({ connection });
 }
 
-export function nativeConnection(): Promise<NativeConnection> {
-  return NativeConnection.connect({ address: inject('temporalAddress') });
+export function nativeConnection(address = inject('temporalAddress')): Promise<NativeConnection> {
+  return NativeConnection.connect({ address });
 }
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;

@@ -1,0 +1,86 @@
+import type { Client } from '@temporalio/client';
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { inject } from 'vitest';
+import type { Config } from '../../src/config';
+import type { Db } from '../../src/db/pool';
+import { IvrRegistry } from '../../src/ivr/registry';
+import { buildApp } from '../../src/server/app';
+import { startSignalRelay } from '../../src/server/signal-outbox';
+import { createWorker } from '../../src/worker/create-worker';
+import type { IvrDefinition } from '../../workflows/ivr/types';
+import { freePort } from '../global-setup';
+import { nativeConnection, temporalClient, testConfig, testDb, workflowBundle } from './env';
+
+/**
+ * The real webhook server listening on a local port, an in-process worker that a test can stop and
+ * start again, the test database and a Temporal client: what the simulator calls into.
+ */
+export class LiveStack {
+  private worker?: Worker;
+  private running?: Promise<void>;
+  private stopRelay?: () => Promise<void>;
+
+  private constructor(
+    readonly config: Config,
+    readonly app: FastifyInstance,
+    readonly db: Db,
+    readonly client: Client,
+    private readonly connection: NativeConnection,
+  ) {}
+
+  static async start(
+    ivr: IvrDefinition,
+    overrides: Record<string, string> = {},
+    temporalAddress = inject('temporalAddress'),
+  ): Promise<LiveStack> {
+    const port = await freePort();
+    const config = testConfig({
+      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      HTTP_PORT: String(port),
+      TEMPORAL_ADDRESS: temporalAddress,
+      ...overrides,
+    });
+    const db = testDb();
+    const client = await temporalClient(temporalAddress);
+    const connection = await nativeConnection(temporalAddress);
+    const ivrs = IvrRegistry.fromDefinitions({ '*': ivr });
+    const app = await buildApp({ config, db, temporal: client, ivrs, logger: false });
+    await app.listen({ host: '127.0.0.1', port });
+    const stack = new LiveStack(config, app, db, client, connection);
+    stack.stopRelay = startSignalRelay(db, client, app.log, 200);
+    await stack.startWorker();
+    return stack;
+  }
+
+  get baseUrl(): string {
+    return this.config.PUBLIC_BASE_URL;
+  }
+
+  async startWorker(): Promise<void> {
+    this.worker = await createWorker({
+      connection: this.connection,
+      namespace: 'default',
+      taskQueue: this.config.TEMPORAL_TASK_QUEUE,
+      deps: { db: this.db },
+      workflowBundle: await workflowBundle(),
+    });
+    this.running = this.worker.run();
+  }
+
+  /** Stops the worker as a crash would leave things: workflows stay where they were. */
+  async stopWorker(): Promise<void> {
+    this.worker?.shutdown();
+    await this.running;
+    this.worker = undefined;
+  }
+
+  async stop(): Promise<void> {
+    await this.stopRelay?.();
+    await this.stopWorker();
+    await this.app.close();
+    await this.connection.close();
+    await this.client.connection.close();
+    await this.db.end();
+  }
+}
