@@ -29,15 +29,16 @@ function fromFastify(err: FastifyError): HttpError | undefined {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new HttpError('payloadTooLarge', 'body exceeds 64 KiB');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new HttpError('unsupportedMediaType', 'expected application/x-www-form-urlencoded');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_TYPE':
       return new HttpError('badRequest', 'malformed body');
     default:
       if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
-        return new HttpError('badRequest', err.message);
+        // Fastify's own messages can quote the request; the code is enough for a client.
+        return new HttpError('badRequest', 'malformed request');
       }
       return undefined;
   }
@@ -54,7 +55,22 @@ export function registerErrorHandler(app: FastifyInstance): void {
     request.log.error({ err, route: request.routeOptions.url }, 'unhandled error');
     return reply.code(500).send({ error: HttpErrors.internal.code, message: 'internal error' });
   });
-  app.setNotFoundHandler((_request, reply) =>
-    reply.code(404).send({ error: HttpErrors.notFound.code, message: 'no such route' }),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const allow = allowedMethods(app, request.url);
+    if (allow.length > 0) {
+      return reply
+        .code(HttpErrors.methodNotAllowed.status)
+        .header('allow', allow.join(', '))
+        .send({ error: HttpErrors.methodNotAllowed.code, message: 'method not allowed' });
+    }
+    return reply.code(404).send({ error: HttpErrors.notFound.code, message: 'no such route' });
+  });
+}
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
+
+/** Fastify answers 404 for a known path with another method; RFC 9110 wants 405 and `Allow`. */
+function allowedMethods(app: FastifyInstance, url: string): string[] {
+  const path = url.split('?', 1)[0] ?? '';
+  return METHODS.filter((method) => app.hasRoute({ method, url: path }));
 }

@@ -30,6 +30,7 @@ import { formParams, optional, patterns, required, type Params } from '../twilio
 const MAX_FALLBACK_ATTEMPTS = 40;
 const WORKFLOW_ID = /^call-CA[0-9a-f]{32}$/;
 const STEP = /^\d{1,6}\.[A-Za-z0-9_-]{1,64}$/;
+const ON = /^(gather|dial|record|resume)$/;
 const XML = 'text/xml; charset=utf-8';
 
 function updateIdFor(
@@ -168,7 +169,8 @@ export function voiceRoutes(app: FastifyInstance): void {
         renderMessageAndHangup('The number you have called is not in service. Goodbye.'),
       );
     }
-    const replay = decodeReplay((request.query as { replay?: string }).replay ?? '');
+    const { replay: rawReplay } = request.query as { replay?: unknown };
+    const replay = decodeReplay(typeof rawReplay === 'string' ? rawReplay : '');
     const token: ReplayToken = replay ?? {
       updateId: updateIdFor(request, callSid, ['inbound'], params),
       request: { kind: 'inbound' },
@@ -222,6 +224,7 @@ export function voiceRoutes(app: FastifyInstance): void {
     if (!WORKFLOW_ID.test(workflowId) || workflowId !== callWorkflowId(callSid)) {
       throw new HttpError('badRequest', 'wf does not name this call');
     }
+    if (!ON.test(on)) throw new HttpError('badRequest', 'malformed on');
     if (on !== 'resume' && !STEP.test(step)) throw new HttpError('badRequest', 'malformed step');
     const replay = decodeReplay(typeof query.replay === 'string' ? query.replay : '');
     const token: ReplayToken = replay ?? {
