@@ -153,7 +153,7 @@ const form: fc.Arbitrary<Form> = fc
 const body = fc.oneof(
   {
     weight: 6,
-    arbitrary: form.map((f) => ({ form: f as Form | undefined, payload: encodeForm(f) })),
+    arbitrary: form.map((f) => ({ form: f, payload: encodeForm(f) })),
   },
   fc.oneof(unicode(200), huge, fc.json()).map((payload) => ({ form: undefined, payload })),
   fc.constant({ form: undefined, payload: undefined }),
@@ -182,7 +182,7 @@ const request = fc.record({
   method: fc.oneof(
     { weight: 6, arbitrary: fc.constant('POST') },
     fc.constantFrom('GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'),
-  ) as fc.Arbitrary<InjectOptions['method']>,
+  ),
   path,
   query,
   body,
