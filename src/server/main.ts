@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const timer = setInterval(() => void refresh(), IVR_REFRESH_MS);
 
   const app = await buildApp({ config, db, temporal, ivrs, logger });
-  const stopRelay = startSignalRelay(db, temporal, app.log);
+  const stopRelay = startSignalRelay(db, temporal, config.TEMPORAL_TASK_QUEUE, app.log);
   app.addHook('onClose', async () => {
     clearInterval(timer);
     await stopRelay();

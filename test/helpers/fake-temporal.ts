@@ -4,7 +4,7 @@ import type { TwimlPlan } from '../../workflows/twiml-plan';
 
 /** One call the webhook server made on the Temporal client. */
 export interface TemporalCall {
-  method: 'executeUpdateWithStart' | 'executeUpdate' | 'signal';
+  method: 'executeUpdateWithStart' | 'executeUpdate' | 'signal' | 'signalWithStart';
   workflowId: string;
   name: string;
   updateId?: string;
@@ -43,11 +43,11 @@ export class FakeTemporal {
   private readonly deadline = new AsyncLocalStorage<number>();
 
   get updates(): TemporalCall[] {
-    return this.calls.filter((c) => c.method !== 'signal');
+    return this.calls.filter((c) => c.method !== 'signal' && c.method !== 'signalWithStart');
   }
 
   get signals(): TemporalCall[] {
-    return this.calls.filter((c) => c.method === 'signal');
+    return this.calls.filter((c) => c.method === 'signal' || c.method === 'signalWithStart');
   }
 
   /** The one place the fake pretends to be the SDK's class. */
@@ -81,6 +81,19 @@ export class FakeTemporal {
       };
       this.calls.push(call);
       return this.bounded(() => this.onUpdate(call));
+    },
+    signalWithStart: (
+      _workflow: string,
+      options: { workflowId: string; signal: Named; signalArgs: unknown[] },
+    ): Promise<void> => {
+      const call: TemporalCall = {
+        method: 'signalWithStart',
+        workflowId: options.workflowId,
+        name: options.signal.name,
+        args: options.signalArgs,
+      };
+      this.calls.push(call);
+      return this.bounded(() => this.onSignal(call));
     },
     getHandle: (workflowId: string) => ({
       executeUpdate: (

@@ -12,7 +12,7 @@ import {
   type CallStatus,
   type WebhookRequest,
 } from '../../../workflows/definitions';
-import { CallDirectionKey, CallSidKey, CallStatusKey } from '../../../workflows/search-attributes';
+import type { IvrDefinition } from '../../../workflows/ivr/types';
 import type { TwimlPlan } from '../../../workflows/twiml-plan';
 import {
   renderHold,
@@ -22,7 +22,8 @@ import {
 } from '../../twiml/render';
 import { HttpError } from '../errors';
 import { decodeReplay, encodeReplay, type ReplayToken } from '../replay-token';
-import { parkSignal } from '../signal-outbox';
+import { callStartOptions } from '../call-start';
+import { parkSignal, signalCall } from '../signal-outbox';
 import { assertTwilioSignature } from '../twilio-signature';
 import { formParams, optional, patterns, required, type Params } from '../twilio-params';
 
@@ -99,6 +100,17 @@ function requestFor(on: string, step: string, params: Params): WebhookRequest {
   }
 }
 
+function callInputFor(params: Params, ivr: IvrDefinition): CallInput {
+  return {
+    callSid: required(params, 'CallSid', patterns.CallSid),
+    accountSid: required(params, 'AccountSid', patterns.AccountSid),
+    from: optional(params, 'From', patterns.Address) ?? 'anonymous',
+    to: required(params, 'To', patterns.Address),
+    direction: params.Direction ?? 'inbound',
+    ivr,
+  };
+}
+
 export function voiceRoutes(app: FastifyInstance): void {
   const { config, temporal } = app;
   const base = config.PUBLIC_BASE_URL.replace(/\/$/, '');
@@ -156,7 +168,7 @@ export function voiceRoutes(app: FastifyInstance): void {
   app.post('/voice/inbound', twilioRoute, async (request, reply) => {
     const params = formParams(request.body);
     const callSid = required(params, 'CallSid', patterns.CallSid);
-    const accountSid = required(params, 'AccountSid', patterns.AccountSid);
+    required(params, 'AccountSid', patterns.AccountSid);
     const from = optional(params, 'From', patterns.Address) ?? 'anonymous';
     const to = required(params, 'To', patterns.Address);
     const workflowId = callWorkflowId(callSid);
@@ -180,14 +192,7 @@ export function voiceRoutes(app: FastifyInstance): void {
       { from: maskPhone(from), to: maskPhone(to), ivr: ivr.id, attempt: token.attempt },
       'inbound call',
     );
-    const input: CallInput = {
-      callSid,
-      accountSid,
-      from,
-      to,
-      direction: params.Direction ?? 'inbound',
-      ivr,
-    };
+    const input = callInputFor(params, ivr);
     return answer(request, reply, workflowId, '/voice/inbound', token, () =>
       temporal.workflow.executeUpdateWithStart(callWebhookUpdate, {
         args: [token.request],
@@ -195,19 +200,8 @@ export function voiceRoutes(app: FastifyInstance): void {
         startWorkflowOperation: new WithStartWorkflowOperation<typeof callWorkflow>(
           'callWorkflow',
           {
-            workflowId,
-            taskQueue: config.TEMPORAL_TASK_QUEUE,
-            args: [input],
+            ...callStartOptions(input, config.TEMPORAL_TASK_QUEUE),
             workflowIdConflictPolicy: 'USE_EXISTING',
-            // A finished call never restarts: a very late duplicate webhook gets a hangup instead.
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
-            typedSearchAttributes: [
-              { key: CallSidKey, value: callSid },
-              { key: CallStatusKey, value: 'ringing' },
-              { key: CallDirectionKey, value: input.direction },
-            ],
-            staticSummary: `Inbound call ${maskPhone(from)} → ${maskPhone(to)} (IVR ${ivr.id} v${ivr.version})`,
-            memo: { from: maskPhone(from), to: maskPhone(to), ivr: `${ivr.id}@${ivr.version}` },
           },
         ),
       }),
@@ -257,13 +251,23 @@ export function voiceRoutes(app: FastifyInstance): void {
       ...(duration ? { durationSeconds: Number(duration) } : {}),
     };
     const log = request.log.child({ callSid });
+    // A status callback can overtake the inbound webhook: it starts the workflow when it is first.
+    const ivr = params.To ? app.ivrs.resolve(params.To) : undefined;
+    const input =
+      ivr && params.AccountSid && patterns.AccountSid.test(params.AccountSid)
+        ? callInputFor(params, ivr)
+        : undefined;
+    const workflowId = callWorkflowId(callSid);
     try {
       await temporal.withDeadline(Date.now() + config.WEBHOOK_UPDATE_BUDGET_MS, () =>
-        temporal.workflow.getHandle(callWorkflowId(callSid)).signal(callStatusSignal, event),
+        signalCall(temporal, config.TEMPORAL_TASK_QUEUE, workflowId, event, input),
       );
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) {
-        log.info({ callStatus }, 'status for a call without a running workflow');
+      if (
+        err instanceof WorkflowNotFoundError ||
+        err instanceof WorkflowExecutionAlreadyStartedError
+      ) {
+        log.info({ callStatus }, 'status for a call whose workflow has ended');
         return reply.code(204).send();
       }
       // Temporal is unreachable or slow: park the event so the relay delivers it later.
@@ -271,9 +275,10 @@ export function voiceRoutes(app: FastifyInstance): void {
       try {
         await parkSignal(app.db, {
           eventKey: event.eventKey,
-          workflowId: callWorkflowId(callSid),
+          workflowId,
           signalName: callStatusSignal.name,
           payload: event,
+          startInput: input,
         });
       } catch (parkErr) {
         log.error({ err: (parkErr as Error).message }, 'could not park status signal');
