@@ -30,7 +30,7 @@ export class LiveStack {
   ) {}
 
   static async start(
-    ivr: IvrDefinition,
+    ivr: IvrDefinition | IvrRegistry,
     overrides: Record<string, string> = {},
     temporalAddress = inject('temporalAddress'),
   ): Promise<LiveStack> {
@@ -44,7 +44,7 @@ export class LiveStack {
     const db = testDb();
     const client = await temporalClient(temporalAddress);
     const connection = await nativeConnection(temporalAddress);
-    const ivrs = IvrRegistry.fromDefinitions({ '*': ivr });
+    const ivrs = ivr instanceof IvrRegistry ? ivr : IvrRegistry.fromDefinitions({ '*': ivr });
     const app = await buildApp({ config, db, temporal: client, ivrs, logger: false });
     await app.listen({ host: '127.0.0.1', port });
     const stack = new LiveStack(config, app, db, client, connection);
