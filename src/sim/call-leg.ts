@@ -1,0 +1,214 @@
+import { rfc2822 } from './dates';
+import type { CallbackFaults } from './faults';
+import type { CallRecord, CallStatus } from './model';
+import { FINAL_CALL_STATUSES } from './model';
+import type { PartyScript } from './script';
+import { API_VERSION } from './serialize';
+import type { SimCore } from './core';
+import type { Transcript, TranscriptEntry } from './transcript';
+import type { HttpMethod } from './webhook-client';
+
+export interface StatusCallbackConfig {
+  url: string;
+  method: HttpMethod;
+  events: ReadonlySet<string>;
+}
+
+/** A REST update that takes over a live call, as `POST /Calls/{Sid}` with Url, Twiml or Status. */
+export type Interrupt =
+  | { kind: 'redirect'; url: string; method: HttpMethod }
+  | { kind: 'twiml'; twiml: string }
+  | { kind: 'hangup'; status: 'completed' | 'canceled' };
+
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+export type EntryBody = DistributiveOmit<TranscriptEntry, 'callSid' | 'at'>;
+
+export interface LegOptions {
+  statusCallback?: StatusCallbackConfig;
+  fallbackUrl?: string;
+  fallbackMethod?: HttpMethod;
+  /** Sync AMD puts `AnsweredBy` on the first TwiML request. */
+  answeredByOnWebhook?: boolean;
+}
+
+const SIP_CODES: Partial<Record<CallStatus, string>> = {
+  busy: '486',
+  'no-answer': '487',
+  failed: '404',
+  completed: '200',
+};
+
+/** One call leg while it is alive: status, call time, transcript and the REST interrupt slot. */
+export class CallLeg {
+  elapsedMs = 0;
+  answeredAtMs: number | undefined;
+  /** Counts TwiML requests so webhook faults can target the n-th one. */
+  requestCount = 0;
+  verbCount = 0;
+  gatherIndex = 0;
+  recordIndex = 0;
+  hangupDuringUsed = false;
+  ended = false;
+  pending: Interrupt | null = null;
+  readonly startedAt: Date;
+  private sequence = 0;
+  private readonly wakers = new Set<() => void>();
+  /** Parameters added to the completed status callback (REST `Record=true` adds recording fields). */
+  finishExtras: (() => Record<string, string>) | undefined;
+
+  constructor(
+    readonly core: SimCore,
+    readonly record: CallRecord,
+    readonly script: PartyScript,
+    readonly transcript: Transcript,
+    readonly options: LegOptions = {},
+  ) {
+    this.startedAt = core.now();
+  }
+
+  get sid(): string {
+    return this.record.sid;
+  }
+
+  get callbackFaults(): CallbackFaults | undefined {
+    return this.script.faults?.callbacks;
+  }
+
+  note(body: EntryBody): void {
+    this.transcript.add({ ...body, callSid: this.sid, at: this.elapsedMs });
+  }
+
+  now(): Date {
+    return new Date(this.startedAt.getTime() + this.elapsedMs);
+  }
+
+  /** The parameters Twilio puts on every request about this call. */
+  baseParams(): Record<string, string> {
+    const r = this.record;
+    const params: Record<string, string> = {
+      AccountSid: this.core.accountSid,
+      ApiVersion: API_VERSION,
+      CallSid: r.sid,
+      CallStatus: r.status,
+      Called: r.to,
+      Caller: r.from,
+      Direction: r.direction,
+      From: r.from,
+      To: r.to,
+    };
+    if (r.parentCallSid) params.ParentCallSid = r.parentCallSid;
+    if (this.options.answeredByOnWebhook && r.answeredBy) params.AnsweredBy = r.answeredBy;
+    return params;
+  }
+
+  /** Spends call time; it only really waits in realtime mode, and a REST update cuts it short. */
+  async spend(ms: number): Promise<void> {
+    this.elapsedMs += ms;
+    if (this.core.realtime && ms > 0) await this.waitReal(ms);
+  }
+
+  /** Waits real time until `ms` passes or something wakes the leg (REST update, conference end). */
+  waitReal(ms: number): Promise<'elapsed' | 'woken'> {
+    if (this.pending) return Promise.resolve('woken');
+    return new Promise((resolve) => {
+      const done = (why: 'elapsed' | 'woken'): void => {
+        clearTimeout(timer);
+        this.wakers.delete(wake);
+        resolve(why);
+      };
+      const wake = (): void => done('woken');
+      const timer = setTimeout(() => done('elapsed'), Math.max(0, ms));
+      this.wakers.add(wake);
+    });
+  }
+
+  wake(): void {
+    for (const w of [...this.wakers]) w();
+  }
+
+  interrupt(i: Interrupt): void {
+    this.pending = i;
+    this.wake();
+  }
+
+  emitInitiated(): void {
+    this.statusCallback('initiated', 'initiated');
+  }
+
+  setStatus(status: CallStatus): void {
+    if (this.record.status === status) return;
+    this.record.status = status;
+    this.record.dateUpdated = this.now();
+    this.note({ type: 'status', status });
+    if (status === 'ringing') this.statusCallback('ringing', 'ringing');
+    if (status === 'in-progress') this.statusCallback('answered', 'in-progress');
+  }
+
+  answer(): void {
+    if (this.answeredAtMs !== undefined) return;
+    this.answeredAtMs = this.elapsedMs;
+    this.record.startTime = this.now();
+    this.setStatus('in-progress');
+  }
+
+  get answered(): boolean {
+    return this.answeredAtMs !== undefined;
+  }
+
+  durationSec(): number {
+    if (this.answeredAtMs === undefined) return 0;
+    return Math.ceil((this.elapsedMs - this.answeredAtMs) / 1000);
+  }
+
+  /** Ends the leg once: final status, duration, and the `completed` status callback. */
+  finish(status: CallStatus): void {
+    if (this.ended) return;
+    if (!FINAL_CALL_STATUSES.includes(status)) throw new Error(`not a final status: ${status}`);
+    this.ended = true;
+    const r = this.record;
+    r.status = status;
+    r.endTime = this.now();
+    r.duration = this.durationSec();
+    r.dateUpdated = r.endTime;
+    if (!r.startTime) r.startTime = r.endTime;
+    this.note({ type: 'status', status });
+    this.statusCallback('completed', status, {
+      CallDuration: String(r.duration),
+      Duration: String(Math.ceil(r.duration / 60)),
+      ...this.finishExtras?.(),
+    });
+    this.core.legEnded(this);
+  }
+
+  private statusCallback(
+    event: string,
+    callStatus: string,
+    extra: Record<string, string> = {},
+  ): void {
+    const cfg = this.options.statusCallback;
+    if (!cfg?.events.has(event)) return;
+    const sequenceNumber = this.sequence++;
+    const sip = SIP_CODES[callStatus as CallStatus];
+    this.core.callbacks.send({
+      kind: 'status',
+      event: callStatus,
+      url: cfg.url,
+      method: cfg.method,
+      group: this.sid,
+      callSid: this.sid,
+      at: this.elapsedMs,
+      transcript: this.transcript,
+      sequenceNumber,
+      ...(this.callbackFaults ? { faults: this.callbackFaults } : {}),
+      params: {
+        ...this.baseParams(),
+        CallStatus: callStatus,
+        CallbackSource: 'call-progress-events',
+        SequenceNumber: String(sequenceNumber),
+        Timestamp: rfc2822(this.now()),
+        ...(sip && event === 'completed' ? { SipResponseCode: sip } : {}),
+        ...extra,
+      },
+    });
+  }
+}

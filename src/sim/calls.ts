@@ -1,0 +1,278 @@
+import { optional } from './optional';
+import type { CallLeg, StatusCallbackConfig } from './call-leg';
+import { ConferenceRoom, type JoinOptions } from './conference-room';
+import type { CallRun, SimCore } from './core';
+import type { Next } from './exec';
+import { runLeg, takeInterrupt } from './interpreter';
+import { createLeg, ring } from './legs';
+import type { ParticipantRecord } from './model';
+import { completeRecording, openRecording, type RecordingCallbackConfig } from './recordings';
+import type { AnsweredBy, PartyScript } from './script';
+import { Transcript, type TranscriptEntry } from './transcript';
+import type { HttpMethod } from './webhook-client';
+
+export interface InboundCallOptions {
+  to: string;
+  from: string;
+  /** The number's Voice URL: the app's webhook for incoming calls. */
+  voiceUrl: string;
+  method?: HttpMethod;
+  fallbackUrl?: string;
+  fallbackMethod?: HttpMethod;
+  /** The number's status callback; Twilio sends `completed` unless other events are listed. */
+  statusCallback?: string;
+  statusCallbackMethod?: HttpMethod;
+  statusCallbackEvents?: string[];
+  script?: PartyScript;
+  /** Called for each transcript entry as it happens (the CLI prints them). */
+  onEntry?: (entry: TranscriptEntry) => void;
+}
+
+export interface StartedCall {
+  callSid: string;
+  result: Promise<CallRun>;
+}
+
+function statusConfig(
+  url: string | undefined,
+  method: HttpMethod | undefined,
+  events: string[] | undefined,
+): StatusCallbackConfig | undefined {
+  if (!url) return undefined;
+  return {
+    url,
+    method: method ?? 'POST',
+    events: new Set(events && events.length > 0 ? events : ['completed']),
+  };
+}
+
+/** Runs a leg to its end and gathers the result once its callbacks have been delivered. */
+function track(core: SimCore, leg: CallLeg, body: () => Promise<void>): Promise<CallRun> {
+  const run = (async (): Promise<CallRun> => {
+    try {
+      await body();
+    } catch (err) {
+      leg.note({
+        type: 'error',
+        code: 0,
+        message: `simulator error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      });
+      leg.finish('failed');
+    }
+    if (!leg.ended) leg.finish('completed');
+    await core.callbacks.idle();
+    return toRun(leg);
+  })();
+  core.runs.set(leg.sid, run);
+  return run;
+}
+
+export function toRun(leg: CallLeg): CallRun {
+  const entries = leg.transcript.entries;
+  return {
+    callSid: leg.sid,
+    status: leg.record.status,
+    ...(leg.record.answeredBy ? { answeredBy: leg.record.answeredBy } : {}),
+    durationSec: leg.record.duration ?? 0,
+    transcript: leg.transcript,
+    entries,
+    unsupportedVerbs: [...new Set(leg.transcript.of('unsupported').map((e) => e.verb))],
+    errors: leg.transcript.of('error').map((e) => ({ code: e.code, message: e.message })),
+  };
+}
+
+export function startInboundCall(core: SimCore, opts: InboundCallOptions): StartedCall {
+  const transcript = new Transcript();
+  if (opts.onEntry) transcript.onEntry(opts.onEntry);
+  const leg = createLeg(core, {
+    to: opts.to,
+    from: opts.from,
+    direction: 'inbound',
+    script: opts.script ?? { answer: 'answer' },
+    transcript,
+    options: {
+      ...optional(
+        'statusCallback',
+        statusConfig(opts.statusCallback, opts.statusCallbackMethod, opts.statusCallbackEvents),
+      ),
+      ...optional('fallbackUrl', opts.fallbackUrl),
+      ...optional('fallbackMethod', opts.fallbackMethod),
+    },
+  });
+  const result = track(core, leg, async () => {
+    leg.setStatus('ringing');
+    await runLeg(core, leg, {
+      url: opts.voiceUrl,
+      method: opts.method ?? 'POST',
+      purpose: 'voice-url',
+    });
+  });
+  return { callSid: leg.sid, result };
+}
+
+export interface OutboundCallParams {
+  to: string;
+  from: string;
+  url?: string;
+  twiml?: string;
+  method: HttpMethod;
+  fallbackUrl?: string;
+  fallbackMethod?: HttpMethod;
+  statusCallback?: StatusCallbackConfig;
+  timeoutSec: number;
+  machineDetection?: 'Enable' | 'DetectMessageEnd';
+  asyncAmd: boolean;
+  asyncAmdStatusCallback?: string;
+  asyncAmdStatusCallbackMethod?: HttpMethod;
+  record: boolean;
+  recordingCallback?: RecordingCallbackConfig;
+}
+
+function amdResult(script: PartyScript, mode: 'Enable' | 'DetectMessageEnd'): AnsweredBy {
+  if (script.answeredBy) return script.answeredBy;
+  if (script.answer !== 'machine') return 'human';
+  // With DetectMessageEnd Twilio reports a machine only once its greeting has ended.
+  return mode === 'DetectMessageEnd' ? 'machine_end_beep' : 'machine_start';
+}
+
+/** A REST-created call: rings the party scripted for `To`, then runs its TwiML. */
+export function startOutboundCall(core: SimCore, p: OutboundCallParams): CallLeg {
+  const transcript = new Transcript();
+  const script = core.partyFor(p.to);
+  const leg = createLeg(core, {
+    to: p.to,
+    from: p.from,
+    direction: 'outbound-api',
+    script,
+    transcript,
+    options: {
+      ...optional('statusCallback', p.statusCallback),
+      ...optional('fallbackUrl', p.fallbackUrl),
+      ...optional('fallbackMethod', p.fallbackMethod),
+      answeredByOnWebhook: p.machineDetection !== undefined && !p.asyncAmd,
+    },
+  });
+  void track(core, leg, async () => {
+    // Twilio answers the create request first and places the call afterwards.
+    await new Promise((r) => setImmediate(r));
+    if (canceledByRest(leg)) return;
+    const answered = await ring(leg, p.timeoutSec);
+    if (canceledByRest(leg) || !answered) return;
+    leg.answer();
+    if (p.machineDetection) {
+      leg.record.answeredBy = amdResult(script, p.machineDetection);
+      if (p.asyncAmd && p.asyncAmdStatusCallback) {
+        core.callbacks.send({
+          kind: 'amd',
+          event: leg.record.answeredBy,
+          url: p.asyncAmdStatusCallback,
+          method: p.asyncAmdStatusCallbackMethod ?? 'POST',
+          group: leg.sid,
+          callSid: leg.sid,
+          at: leg.elapsedMs,
+          transcript,
+          ...optional('faults', leg.callbackFaults),
+          params: {
+            AccountSid: core.accountSid,
+            CallSid: leg.sid,
+            AnsweredBy: leg.record.answeredBy,
+            MachineDetectionDuration: leg.record.answeredBy === 'human' ? '2100' : '4300',
+          },
+        });
+      }
+    }
+    const rec = p.record
+      ? openRecording(core, leg, {
+          source: 'OutboundAPI',
+          callSid: leg.sid,
+          ...optional('callback', p.recordingCallback),
+        })
+      : undefined;
+    if (rec) {
+      leg.finishExtras = () => ({
+        RecordingUrl: core.recordingUrl(rec.sid),
+        RecordingSid: rec.sid,
+        RecordingDuration: String(Math.max(1, leg.durationSec())),
+      });
+    }
+    const first: Next =
+      p.twiml !== undefined
+        ? { twiml: p.twiml }
+        : { url: p.url ?? '', method: p.method, purpose: 'voice-url' };
+    await runLeg(core, leg, first);
+    if (rec) {
+      const text = script.records?.[0]?.text ?? `call with ${p.to}`;
+      await completeRecording(core, leg, rec, text, Math.max(1, leg.durationSec()));
+    }
+  });
+  return leg;
+}
+
+/** A REST `Status=canceled|completed` that arrived before the call was answered. */
+function canceledByRest(leg: CallLeg): boolean {
+  if (leg.pending?.kind !== 'hangup') return false;
+  takeInterrupt(leg);
+  return true;
+}
+
+export interface ParticipantParams {
+  from: string;
+  to: string;
+  timeoutSec: number;
+  statusCallback?: StatusCallbackConfig;
+  join: JoinOptions;
+}
+
+/** REST `Participants.create`: dials `To` and puts the answered call into the conference. */
+export function dialParticipant(
+  core: SimCore,
+  room: ConferenceRoom,
+  p: ParticipantParams,
+): ParticipantRecord {
+  const script = core.partyFor(p.to);
+  const leg = createLeg(core, {
+    to: p.to,
+    from: p.from,
+    direction: 'outbound-api',
+    script,
+    transcript: new Transcript(),
+    options: optional('statusCallback', p.statusCallback),
+  });
+  const now = core.now();
+  const participant: ParticipantRecord = {
+    callSid: leg.sid,
+    conferenceSid: room.record.sid,
+    label: p.join.label,
+    status: 'queued',
+    muted: p.join.muted,
+    hold: false,
+    coaching: p.join.coaching,
+    callSidToCoach: p.join.callSidToCoach,
+    startConferenceOnEnter: p.join.startConferenceOnEnter,
+    endConferenceOnExit: p.join.endConferenceOnExit,
+    holdUrl: null,
+    dateCreated: now,
+    dateUpdated: now,
+  };
+  core.store.putParticipant(participant);
+  void track(core, leg, async () => {
+    await new Promise((r) => setImmediate(r));
+    const answered = await ring(leg, p.timeoutSec);
+    if (!answered) {
+      core.store.deleteParticipant(room.record.sid, leg.sid);
+      return;
+    }
+    leg.answer();
+    const target = room.ended ? ConferenceRoom.named(core, room.record.friendlyName) : room;
+    const stayMs = Math.min(script.conferenceStayMs ?? core.maxConferenceMs, core.maxConferenceMs);
+    const reason = await target.join(leg, p.join, stayMs);
+    if (reason === 'interrupted') {
+      const next = takeInterrupt(leg);
+      if (next) await runLeg(core, leg, next);
+      return;
+    }
+    leg.note({ type: 'hangup', by: reason === 'stay-elapsed' ? 'caller' : 'conference' });
+    leg.finish('completed');
+  });
+  return participant;
+}

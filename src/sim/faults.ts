@@ -1,0 +1,58 @@
+import type { Random } from './random';
+
+export type CallbackKind =
+  'status' | 'recording' | 'amd' | 'conference' | 'transcription' | 'message';
+
+/** Faults on asynchronous callbacks, which Twilio delivers at least once and in no set order. */
+export interface CallbackFaults {
+  /** Probability (0..1) that a callback is sent twice; 1 duplicates all. */
+  duplicate?: number;
+  /** Probability (0..1) that a callback is never sent. */
+  drop?: number;
+  /** Real milliseconds to hold each callback before sending it. */
+  delayMs?: number;
+  /** Hold a call's callbacks until it ends, then send them newest first. */
+  reorder?: boolean;
+  /** Which callbacks the faults apply to (default: all kinds). */
+  kinds?: CallbackKind[];
+}
+
+export interface WebhookFaults {
+  /**
+   * Indexes (0-based, per call) of TwiML requests whose first attempt reaches the app but is
+   * treated as timed out, so the simulator retries it with the same idempotency token.
+   */
+  timeoutRequests?: number[];
+}
+
+export interface RestFaults {
+  /** Probability (0..1) that a REST request fails with `errorStatus` instead of running. */
+  errorRate?: number;
+  /** 429 answers Twilio's 20429; 5xx answers a server error (default 429). */
+  errorStatus?: 429 | 500 | 502 | 503;
+  /** Real milliseconds added before every REST response. */
+  slowMs?: number;
+}
+
+export interface Faults {
+  callbacks?: CallbackFaults;
+  webhooks?: WebhookFaults;
+  rest?: RestFaults;
+}
+
+/** Global faults, mutable while the simulator runs; decisions use a seeded generator. */
+export class FaultState {
+  current: Faults = {};
+
+  constructor(readonly random: Random) {}
+
+  set(faults: Faults): void {
+    this.current = faults;
+  }
+
+  chance(probability: number | undefined): boolean {
+    if (!probability || probability <= 0) return false;
+    if (probability >= 1) return true;
+    return this.random() < probability;
+  }
+}

@@ -1,0 +1,175 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { SimCore } from './core';
+import { apiErrors, TwilioApiError } from './errors';
+import type { RecordingRecord } from './model';
+import { pageOf } from './paging';
+import { completeRecording, openRecording, parseRecordingEvents } from './recordings';
+import { absoluteUrl, asParams, list, method, newestFirst, splitFile, str } from './rest-params';
+import { accountPath, recordingJson } from './serialize';
+
+type FileReq = FastifyRequest<{ Params: { AccountSid: string; file: string } }>;
+type CallReq = FastifyRequest<{ Params: { AccountSid: string; CallSid: string } }>;
+type CallFileReq = FastifyRequest<{
+  Params: { AccountSid: string; CallSid: string; file: string };
+}>;
+
+/** Real time a REST-controlled recording has spent in progress (pauses excluded). */
+interface Meter {
+  since: number | null;
+  accumulatedMs: number;
+}
+
+export function recordingRoutes(core: SimCore) {
+  const base = `${accountPath(core.accountSid)}/Recordings`;
+  const meters = new Map<string, Meter>();
+  const find = (sid: string, callSid?: string): RecordingRecord => {
+    const r = core.store.recordings.get(sid);
+    if (!r || (callSid && r.callSid !== callSid)) throw apiErrors.notFound(`${base}/${sid}.json`);
+    return r;
+  };
+  const json = (r: RecordingRecord) => recordingJson(core.accountSid, r);
+
+  const stop = async (rec: RecordingRecord): Promise<void> => {
+    const meter = meters.get(rec.sid);
+    meters.delete(rec.sid);
+    if (!meter) return;
+    const ms = meter.accumulatedMs + (meter.since === null ? 0 : Date.now() - meter.since);
+    rec.status = 'stopped';
+    const leg = core.live.get(rec.callSid);
+    const text = leg?.script.records?.[0]?.text ?? `recording of ${rec.callSid}`;
+    await completeRecording(core, leg, rec, text, ms / 1000);
+  };
+
+  // A recording started over REST completes when its call ends.
+  core.legEndHooks.push((leg) => {
+    for (const rec of core.store.recordings.values()) {
+      if (rec.callSid === leg.sid && meters.has(rec.sid)) void stop(rec);
+    }
+  });
+
+  const media = (rec: RecordingRecord, ext: string, reply: FastifyReply): FastifyReply => {
+    if (ext === 'mp3') {
+      throw new TwilioApiError(
+        20404,
+        404,
+        'MP3 media is not available from this simulator (its sox has no MP3 encoder); request .wav',
+      );
+    }
+    if (!rec.media) throw apiErrors.notFound(`${base}/${rec.sid}.${ext || 'wav'}`);
+    return reply.type('audio/x-wav').header('Content-Length', rec.media.length).send(rec.media);
+  };
+
+  return function routes(app: FastifyInstance, _opts: unknown, done: (err?: Error) => void): void {
+    app.get('/Recordings.json', (req) => {
+      const q = asParams(req.query);
+      const callSid = str(q, 'CallSid');
+      const conferenceSid = str(q, 'ConferenceSid');
+      const items = newestFirst(core.store.recordings.values()).filter(
+        (r) =>
+          (!callSid || r.callSid === callSid) &&
+          (!conferenceSid || r.conferenceSid === conferenceSid),
+      );
+      return pageOf('recordings', `${base}.json`, q, items, json);
+    });
+
+    // `.json` is the resource; no extension or `.wav` is the audio, as at Twilio.
+    app.get('/Recordings/:file', async (req: FileReq, reply) => {
+      const { id, ext } = splitFile(req.params.file);
+      const rec = find(id);
+      if (ext === 'json') return json(rec);
+      return media(rec, ext, reply);
+    });
+
+    app.delete('/Recordings/:file', async (req: FileReq, reply) => {
+      const rec = find(splitFile(req.params.file).id);
+      core.store.recordings.delete(rec.sid);
+      meters.delete(rec.sid);
+      return reply.code(204).send();
+    });
+
+    app.get('/Calls/:CallSid/Recordings.json', (req: CallReq) => {
+      const q = asParams(req.query);
+      if (!core.store.calls.has(req.params.CallSid)) {
+        throw apiErrors.notFound(
+          `${accountPath(core.accountSid)}/Calls/${req.params.CallSid}.json`,
+        );
+      }
+      const items = newestFirst(core.store.recordings.values()).filter(
+        (r) => r.callSid === req.params.CallSid,
+      );
+      return pageOf(
+        'recordings',
+        `${accountPath(core.accountSid)}/Calls/${req.params.CallSid}/Recordings.json`,
+        q,
+        items,
+        json,
+      );
+    });
+
+    app.post('/Calls/:CallSid/Recordings.json', async (req: CallReq, reply) => {
+      const p = asParams(req.body);
+      const leg = core.live.get(req.params.CallSid);
+      if (!core.store.calls.has(req.params.CallSid)) {
+        throw apiErrors.notFound(
+          `${accountPath(core.accountSid)}/Calls/${req.params.CallSid}.json`,
+        );
+      }
+      if (!leg || !leg.answered)
+        throw new TwilioApiError(21220, 400, 'Requested resource is not eligible for recording');
+      const cbUrl = absoluteUrl(p, 'RecordingStatusCallback');
+      const rec = openRecording(core, leg, {
+        source: 'StartCallRecordingAPI',
+        callSid: leg.sid,
+        channels: str(p, 'RecordingChannels') === 'dual' ? 2 : 1,
+        ...(cbUrl
+          ? {
+              callback: {
+                url: cbUrl,
+                method: method(p, 'RecordingStatusCallbackMethod') ?? 'POST',
+                events: parseRecordingEvents(list(p, 'RecordingStatusCallbackEvent')),
+              },
+            }
+          : {}),
+      });
+      meters.set(rec.sid, { since: Date.now(), accumulatedMs: 0 });
+      return reply.code(201).send(json(rec));
+    });
+
+    app.get('/Calls/:CallSid/Recordings/:file', (req: CallFileReq) =>
+      json(find(splitFile(req.params.file).id, req.params.CallSid)),
+    );
+
+    app.delete('/Calls/:CallSid/Recordings/:file', async (req: CallFileReq, reply) => {
+      const rec = find(splitFile(req.params.file).id, req.params.CallSid);
+      core.store.recordings.delete(rec.sid);
+      meters.delete(rec.sid);
+      return reply.code(204).send();
+    });
+
+    app.post('/Calls/:CallSid/Recordings/:file', (req: CallFileReq) => {
+      const rec = find(splitFile(req.params.file).id, req.params.CallSid);
+      const p = asParams(req.body);
+      const status = str(p, 'Status');
+      const meter = meters.get(rec.sid);
+      if (!meter) throw new TwilioApiError(21220, 400, 'Recording is not in progress');
+      if (status === 'paused' && rec.status === 'in-progress') {
+        meter.accumulatedMs += meter.since === null ? 0 : Date.now() - meter.since;
+        meter.since = null;
+        rec.status = 'paused';
+      } else if (status === 'in-progress' && rec.status === 'paused') {
+        meter.since = Date.now();
+        rec.status = 'in-progress';
+      } else if (status === 'stopped') {
+        const snapshot = json({ ...rec, status: 'stopped' });
+        void stop(rec);
+        return snapshot;
+      } else if (status !== 'paused' && status !== 'in-progress') {
+        throw apiErrors.invalidParam('Status', status ?? '');
+      }
+      // Pause and resume change the resource only; Twilio's callback events are start and end.
+      rec.dateUpdated = core.now();
+      return json(rec);
+    });
+    done();
+  };
+}

@@ -1,0 +1,66 @@
+import type { CallbackFaults, WebhookFaults } from './faults';
+
+/** How a party meets a call: picks up, is busy, never answers, cannot be reached, or is a machine. */
+export type Answer = 'answer' | 'busy' | 'no-answer' | 'failed' | 'machine';
+
+/** Twilio's `AnsweredBy` values for answering machine detection. */
+export type AnsweredBy =
+  | 'human'
+  | 'machine_start'
+  | 'machine_end_beep'
+  | 'machine_end_silence'
+  | 'machine_end_other'
+  | 'fax'
+  | 'unknown';
+
+/** What the party does at one <Gather>: key digits, speak, or stay silent until the timeout. */
+export type GatherInput =
+  { digits: string } | { speech: string; confidence?: number } | { silence: true };
+
+/** What the party says at one <Record>; no text (or `silent`) makes an empty recording. */
+export interface RecordInput {
+  text?: string;
+  durationSec?: number;
+  /** A key pressed to end the recording (must be one of the verb's finishOnKey keys). */
+  finishOnKey?: string;
+  silent?: boolean;
+}
+
+export type VerbName =
+  | 'Say'
+  | 'Play'
+  | 'Pause'
+  | 'Gather'
+  | 'Dial'
+  | 'Record'
+  | 'Redirect'
+  | 'Hangup'
+  | 'Reject'
+  | 'Conference';
+
+/** A scripted party: the caller of an inbound call, or the callee of an outbound call or dial. */
+export interface PartyScript {
+  answer?: Answer;
+  /** AMD result; defaults to `human`, or `machine_start` (`machine_end_beep` with DetectMessageEnd) for a machine. */
+  answeredBy?: AnsweredBy;
+  /** Consumed in order by each <Gather>; when none is left the party stays silent. */
+  gathers?: GatherInput[];
+  /** Consumed in order by each <Record>. */
+  records?: RecordInput[];
+  /** The party hangs up before the verb after this many verbs. */
+  hangupAfterVerbs?: number;
+  /** The party hangs up in the middle of the first verb with this name. */
+  hangupDuring?: VerbName;
+  /** Seconds a dialed party talks once bridged before hanging up (default 5). */
+  talkSeconds?: number;
+  /** Seconds of ringing before the party answers (default 2). */
+  ringSeconds?: number;
+  /** Real milliseconds of ringing before the outcome, so a test can cancel a ringing call. */
+  answerDelayMs?: number;
+  /** Real milliseconds the party stays in a conference before leaving (default: until it ends). */
+  conferenceStayMs?: number;
+  /** Faults for this call only; they override the simulator's global ones. */
+  faults?: { callbacks?: CallbackFaults; webhooks?: WebhookFaults };
+}
+
+export const DEFAULT_SCRIPT: PartyScript = Object.freeze({ answer: 'answer' });

@@ -1,0 +1,88 @@
+import type { FastifyInstance } from 'fastify';
+import { buildRestApp } from './app';
+import { startInboundCall, type InboundCallOptions, type StartedCall } from './calls';
+import { SimCore, type CallRun, type MessageOutcome, type SimulatorOptions } from './core';
+import type { Faults } from './faults';
+import { receiveSms, type InboundSms, type InboundSmsResult } from './messaging';
+import type { PartyScript } from './script';
+
+export interface Simulator {
+  /** The REST API as a fastify app; `inject` works without listening. */
+  readonly app: FastifyInstance;
+  readonly core: SimCore;
+  readonly accountSid: string;
+  readonly authToken: string;
+  /** Base URL of the REST API (and of RecordingUrl); set by `start`. */
+  readonly baseUrl: string;
+  /** Listens on 127.0.0.1:`port` (default 3100; 0 picks a free one) and returns the base URL. */
+  start(port?: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+  /** Places an inbound call to the app's Voice URL and resolves when it ends. */
+  placeInboundCall(opts: InboundCallOptions): Promise<CallRun>;
+  /** Same, but hands back the CallSid at once (to act on the call while it runs). */
+  startInboundCall(opts: InboundCallOptions): StartedCall;
+  /** The run of any call the simulator placed (inbound, REST-created, participant). */
+  waitForCall(callSid: string): Promise<CallRun>;
+  /** Scripts how a number (or client:/sip: address) answers when the simulator dials it. */
+  setParty(address: string, script: PartyScript): void;
+  setFaults(faults: Faults): void;
+  /** How outbound messages to `to` end: delivered (default), sent, undelivered or failed. */
+  setMessageOutcome(to: string, outcome: MessageOutcome): void;
+  /** Delivers an inbound SMS to the messaging webhook (STOP/START update opt-outs). */
+  sendInboundSms(sms: InboundSms): Promise<InboundSmsResult>;
+  /** Resolves when every call has ended and every callback has been delivered. */
+  idle(): Promise<void>;
+}
+
+/** Builds a simulator without listening; call `start()` to serve the REST API. */
+export function buildSimulator(opts: SimulatorOptions & { logger?: boolean } = {}): Simulator {
+  const core = new SimCore(opts);
+  const app = buildRestApp(core, { logger: opts.logger ?? false });
+  return {
+    app,
+    core,
+    accountSid: core.accountSid,
+    authToken: core.authToken,
+    get baseUrl() {
+      return core.baseUrl;
+    },
+    async start(port = 3100, host = '127.0.0.1') {
+      await app.listen({ port, host });
+      const address = app.server.address();
+      const actual = typeof address === 'object' && address ? address.port : port;
+      if (!opts.baseUrl) core.baseUrl = `http://${host}:${actual}`;
+      return core.baseUrl;
+    },
+    async close() {
+      await app.close();
+    },
+    placeInboundCall: (o) => startInboundCall(core, o).result,
+    startInboundCall: (o) => startInboundCall(core, o),
+    waitForCall(callSid) {
+      const run = core.runs.get(callSid);
+      if (!run) return Promise.reject(new Error(`no call ${callSid} was placed by this simulator`));
+      return run;
+    },
+    setParty: (address, script) => void core.parties.set(address, script),
+    setFaults: (faults) => core.faults.set(faults),
+    setMessageOutcome: (to, outcome) => void core.messageOutcomes.set(to, outcome),
+    sendInboundSms: (sms) => receiveSms(core, sms),
+    async idle() {
+      while (core.live.size > 0 || [...core.runs.values()].length > 0) {
+        await Promise.allSettled([...core.runs.values()]);
+        if (core.live.size === 0) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await core.callbacks.idle();
+    },
+  };
+}
+
+/** Builds and starts a simulator in one step. */
+export async function startSimulator(
+  opts: SimulatorOptions & { port?: number; host?: string; logger?: boolean } = {},
+): Promise<Simulator> {
+  const sim = buildSimulator(opts);
+  await sim.start(opts.port ?? 3100, opts.host ?? '127.0.0.1');
+  return sim;
+}
