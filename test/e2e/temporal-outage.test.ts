@@ -1,0 +1,98 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { buildSimulator, type Simulator } from '../../src/sim';
+import { freePort, startDevServer } from '../global-setup';
+import { ACCOUNT_SID, AUTH_TOKEN, loadIvr } from '../helpers/env';
+import { LiveStack } from '../helpers/live-stack';
+
+/** Its own Temporal dev server on a SQLite file, so it can be stopped and started again. */
+let temporal: ChildProcess;
+let port: number;
+let dbFile: string;
+let stack: LiveStack;
+let sim: Simulator;
+
+const startTemporal = async (): Promise<void> => {
+  temporal = await startDevServer(inject('temporalBin'), port, ['--db-filename', dbFile]);
+};
+const stopTemporal = async (): Promise<void> => {
+  temporal.kill('SIGTERM');
+  await new Promise((r) => temporal.once('exit', r));
+};
+
+beforeAll(async () => {
+  port = await freePort();
+  dbFile = path.join(mkdtempSync(path.join(tmpdir(), 'switchboard-outage-')), 'temporal.sqlite');
+  await startTemporal();
+  stack = await LiveStack.start(
+    loadIvr('test-line'),
+    { WEBHOOK_UPDATE_BUDGET_MS: '1000' },
+    `127.0.0.1:${port}`,
+  );
+  sim = buildSimulator({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, seed: 11 });
+  await sim.start(0);
+});
+
+afterAll(async () => {
+  await sim?.close();
+  await stack?.stop();
+  if (temporal?.exitCode === null) await stopTemporal();
+});
+
+describe('Temporal stopped mid-call', () => {
+  it('the caller hears the fallback, the call goes on when Temporal is back, and no event is lost', async () => {
+    sim.setParty('+15005550101', { answer: 'answer' });
+    let outage: Promise<void> | undefined;
+    const started = sim.startInboundCall({
+      to: '+15005550006',
+      from: '+14155550100',
+      voiceUrl: `${stack.baseUrl}/voice/inbound`,
+      statusCallback: `${stack.baseUrl}/voice/status`,
+      statusCallbackEvents: ['initiated', 'ringing', 'answered', 'completed'],
+      script: { gathers: [{ digits: '1' }] },
+      onEntry: (entry) => {
+        if (entry.type === 'input' && !outage) outage = stopTemporal();
+      },
+    });
+    await new Promise((r) => setTimeout(r, 3000));
+    await outage;
+    await startTemporal();
+    const run = await started.result;
+    await sim.idle();
+
+    expect(run.errors).toEqual([]);
+    const said = run.transcript.of('say').map((s) => s.text);
+    expect(
+      said.filter((t) => t === 'Please hold while we connect you.').length,
+    ).toBeGreaterThanOrEqual(1);
+    expect(said.filter((t) => t === 'Connecting you to sales.')).toHaveLength(1);
+    expect(run.status).toBe('completed');
+
+    // Status callbacks sent during the outage were parked and relayed: every one is in the log.
+    const sent = new Set(
+      run.transcript
+        .of('callback')
+        .filter((c) => c.kind === 'status' && c.callSid === run.callSid)
+        .map((c) => c.sequenceNumber),
+    );
+    let rows: { sequence_number: number }[] = [];
+    for (let i = 0; i < 100 && rows.length < sent.size; i++) {
+      rows = (
+        await stack.db.query<{ sequence_number: number }>(
+          `SELECT sequence_number FROM call_events WHERE call_sid = $1 AND kind = 'status'`,
+          [run.callSid],
+        )
+      ).rows;
+      if (rows.length < sent.size) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(new Set(rows.map((r) => r.sequence_number))).toEqual(sent);
+    const outbox = await stack.db.query('SELECT 1 FROM signal_outbox WHERE workflow_id = $1', [
+      `call-${run.callSid}`,
+    ]);
+    expect(outbox.rowCount).toBe(0);
+  });
+});
