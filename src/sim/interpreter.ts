@@ -25,6 +25,8 @@ const VERBS: Record<string, Verb> = {
 /** The names this interpreter executes; any other verb is reported as unsupported. */
 export const SUPPORTED_VERBS: readonly string[] = Object.keys(VERBS);
 
+const MAX_REQUESTS_PER_CALL = 100;
+
 /** Twilio accepts these content types as TwiML for a voice request. */
 const TWIML_TYPES = ['text/xml', 'application/xml', 'text/html'];
 
@@ -111,6 +113,17 @@ async function load(core: SimCore, leg: CallLeg, next: Next): Promise<LoadedDoc 
   }
   const params = { ...leg.baseParams(), ...next.params };
   const index = leg.requestCount++;
+  if (index >= MAX_REQUESTS_PER_CALL) {
+    // A document that redirects to itself would otherwise keep a scripted call alive forever.
+    return applicationError(
+      core,
+      leg,
+      voiceErrors.retrievalFailure,
+      `more than ${MAX_REQUESTS_PER_CALL} TwiML requests on one call`,
+      next.url,
+      { twiml: '' },
+    );
+  }
   const forceTimeoutFirst =
     leg.script.faults?.webhooks?.timeoutRequests?.includes(index) ??
     core.faults.current.webhooks?.timeoutRequests?.includes(index) ??

@@ -31,10 +31,9 @@ export async function startTwimlServer(
   let base = '';
   app.all('/*', async (req, reply) => {
     const path = req.url.split('?')[0] ?? '/';
-    const params: Record<string, string> = {
-      ...((req.query ?? {}) as Record<string, string>),
-      ...((req.body ?? {}) as Record<string, string>),
-    };
+    // Twilio puts parameters in the query string for GET and in the form body for POST.
+    const params = (req.method === 'GET' ? req.query : req.body) as
+      Record<string, string> | undefined;
     const received: Received = {
       method: req.method,
       path,

@@ -13,7 +13,7 @@ import type { Exec, VerbResult } from '../exec';
 import { runLeg } from '../interpreter';
 import { createLeg, statusCallbackConfig } from '../legs';
 import type { CallStatus } from '../model';
-import { isValidVoiceAddress } from '../phone';
+import { isValidVoiceAddress, normalizeDialNumber } from '../phone';
 import { completeRecording, openRecording, parseRecordingEvents } from '../recordings';
 import type { TwimlNode } from '../twiml';
 import { joinConference } from './conference';
@@ -33,7 +33,7 @@ function addressOf(noun: TwimlNode): string {
     const identity = noun.children.find((c) => c.name === 'Identity')?.text ?? text;
     return `client:${identity}`;
   }
-  return text;
+  return noun.name === 'Number' ? normalizeDialNumber(text) : text;
 }
 
 export async function dial(exec: Exec, node: TwimlNode): Promise<VerbResult> {
@@ -164,6 +164,7 @@ async function bridge(
   // <Number url> runs TwiML on the called party before the two are connected.
   const whisperUrl = resolveUrl(exec, noun.attrs.url);
   if (whisperUrl) {
+    const before = child.elapsedMs;
     await runLeg(
       core,
       child,
@@ -172,6 +173,8 @@ async function bridge(
         atEnd: 'return',
       },
     );
+    // The caller keeps hearing ringback while the callee hears the whisper.
+    leg.elapsedMs += child.elapsedMs - before;
   }
   // answerOnBridge keeps the caller's leg unanswered until the callee is connected.
   leg.answer();
