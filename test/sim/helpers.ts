@@ -32,8 +32,8 @@ export async function startTwimlServer(
   app.all('/*', async (req, reply) => {
     const path = req.url.split('?')[0] ?? '/';
     // Twilio puts parameters in the query string for GET and in the form body for POST.
-    const params = (req.method === 'GET' ? req.query : req.body) as
-      Record<string, string> | undefined;
+    const params =
+      ((req.method === 'GET' ? req.query : req.body) as Record<string, string> | undefined) ?? {};
     const received: Received = {
       method: req.method,
       path,
