@@ -1,19 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import type { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import type { Db } from '../../src/db/pool';
-import { createWorker } from '../../src/worker/create-worker';
 import { scenarios } from '../helpers/call-driver';
-import {
-  nativeConnection,
-  temporalClient,
-  testConfig,
-  testDb,
-  workflowBundle,
-} from '../helpers/env';
+import { startWorkerEnv, type WorkerEnv } from '../helpers/worker-env';
+import { testConfig } from '../helpers/env';
 
 /**
  * Records the replay fixtures: `npm run histories:record`. Rerun after an intended workflow
@@ -22,38 +13,18 @@ import {
 const dir = path.resolve(__dirname, '..', 'fixtures', 'histories');
 
 describe.runIf(process.env.RECORD_HISTORIES === '1')('record call histories', () => {
-  let db: Db;
-  let client: Client;
-  let connection: NativeConnection;
-  let worker: Worker;
-  let running: Promise<void>;
+  let env: WorkerEnv;
   const taskQueue = testConfig().TEMPORAL_TASK_QUEUE;
 
   beforeAll(async () => {
-    db = testDb();
-    client = await temporalClient();
-    connection = await nativeConnection();
-    worker = await createWorker({
-      connection,
-      namespace: 'default',
-      taskQueue,
-      deps: { db },
-      workflowBundle: await workflowBundle(),
-    });
-    running = worker.run();
+    env = await startWorkerEnv(taskQueue);
   });
 
-  afterAll(async () => {
-    worker.shutdown();
-    await running;
-    await connection.close();
-    await client.connection.close();
-    await db.end();
-  });
+  afterAll(() => env?.stop());
 
   for (const [name, scenario] of Object.entries(scenarios)) {
     it(name, async () => {
-      const call = await scenario(client, taskQueue);
+      const call = await scenario(env.client, taskQueue);
       const history = await call.handle.fetchHistory();
       mkdirSync(dir, { recursive: true });
       writeFileSync(path.join(dir, `call-${name}.json`), historyToJSON(history) + '\n');

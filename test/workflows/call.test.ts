@@ -1,9 +1,7 @@
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
-import type { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config';
 import type { Db } from '../../src/db/pool';
-import { createWorker } from '../../src/worker/create-worker';
 import {
   callSnapshotQuery,
   callStatusSignal,
@@ -13,47 +11,22 @@ import {
   type CallStatus,
 } from '../../workflows/definitions';
 import type { callWorkflow } from '../../workflows/call';
-import {
-  ACCOUNT_SID,
-  loadIvr,
-  nativeConnection,
-  randomCallSid,
-  temporalClient,
-  testConfig,
-  testDb,
-  workflowBundle,
-} from '../helpers/env';
+import { ACCOUNT_SID, loadIvr, randomCallSid, testConfig } from '../helpers/env';
 import { CallDriver, scenarios } from '../helpers/call-driver';
+import { startWorkerEnv, type WorkerEnv } from '../helpers/worker-env';
 
 let config: Config;
+let env: WorkerEnv;
 let db: Db;
 let client: Client;
-let connection: NativeConnection;
-let worker: Worker;
-let running: Promise<void>;
 
 beforeAll(async () => {
   config = testConfig();
-  db = testDb();
-  client = await temporalClient();
-  connection = await nativeConnection();
-  worker = await createWorker({
-    connection,
-    namespace: 'default',
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    deps: { db },
-    workflowBundle: await workflowBundle(),
-  });
-  running = worker.run();
+  env = await startWorkerEnv(config.TEMPORAL_TASK_QUEUE);
+  ({ db, client } = env);
 });
 
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await connection?.close();
-  await client?.connection.close();
-  await db?.end();
-});
+afterAll(() => env?.stop());
 
 function startCall(callSid: string) {
   const input: CallInput = {
