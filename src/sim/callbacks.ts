@@ -57,6 +57,16 @@ export class CallbackDispatcher {
     for (const req of list.reverse()) this.dispatch(req, this.faultsFor(req), 'reordered');
   }
 
+  /** Counts work that will send callbacks later (media being synthesised) towards `idle`. */
+  track(work: Promise<unknown>): void {
+    const p: Promise<void> = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    const tracked = p.finally(() => this.pending.delete(tracked));
+    this.pending.add(tracked);
+  }
+
   /** Resolves once every callback sent so far has been delivered or given up. */
   async idle(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);

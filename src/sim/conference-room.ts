@@ -210,7 +210,9 @@ export class ConferenceRoom {
     if (rec) {
       this.recording = undefined;
       const seconds = (Date.now() - this.recordingStartedAt) / 1000;
-      void completeRecording(this.core, anyLeg, rec, `conference ${r.friendlyName}`, seconds);
+      this.core.callbacks.track(
+        completeRecording(this.core, anyLeg, rec, `conference ${r.friendlyName}`, seconds),
+      );
     }
     for (const m of this.members.values()) m.leg.wake();
     this.core.rooms.delete(r.sid);

@@ -43,7 +43,7 @@ export function recordingRoutes(core: SimCore) {
   // A recording started over REST completes when its call ends.
   core.legEndHooks.push((leg) => {
     for (const rec of core.store.recordings.values()) {
-      if (rec.callSid === leg.sid && meters.has(rec.sid)) void stop(rec);
+      if (rec.callSid === leg.sid && meters.has(rec.sid)) core.callbacks.track(stop(rec));
     }
   });
 
@@ -161,7 +161,7 @@ export function recordingRoutes(core: SimCore) {
         rec.status = 'in-progress';
       } else if (status === 'stopped') {
         const snapshot = json({ ...rec, status: 'stopped' });
-        void stop(rec);
+        core.callbacks.track(stop(rec));
         return snapshot;
       } else if (status !== 'paused' && status !== 'in-progress') {
         throw apiErrors.invalidParam('Status', status ?? '');

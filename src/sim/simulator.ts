@@ -54,6 +54,10 @@ export function buildSimulator(opts: SimulatorOptions & { logger?: boolean } = {
       return core.baseUrl;
     },
     async close() {
+      // Calls still waiting in conferences or ringing would otherwise hold the process open.
+      for (const room of [...core.rooms.values()]) room.end('conference-ended-via-api', null);
+      for (const leg of [...core.live.values()])
+        leg.interrupt({ kind: 'hangup', status: 'completed' });
       await app.close();
     },
     placeInboundCall: (o) => startInboundCall(core, o).result,

@@ -77,6 +77,15 @@ describe('scripted calls through a TwiML app', () => {
         twiml(
           '<Say>One</Say><Pause length="3"/><Say>Two</Say><Play loop="2">http://127.0.0.1/a.mp3</Play><Say>Three</Say>',
         ),
+      '/empty-ok': () =>
+        twiml(
+          '<Gather actionOnEmptyResult="true" action="/empty-action" timeout="2"><Say>Anything?</Say></Gather><Say>not reached</Say>',
+        ),
+      '/conference': () =>
+        twiml(
+          '<Dial action="/dialed"><Conference record="record-from-start" recordingStatusCallback="/conf-rec" statusCallback="/conf-events" statusCallbackEvent="start end join leave" endConferenceOnExit="true">support</Conference></Dial>',
+        ),
+      '/pause-1': () => twiml('<Pause length="1"/>'),
       '/redirect': () => twiml('<Redirect method="GET">/menu</Redirect>'),
     });
   });
@@ -314,6 +323,49 @@ describe('scripted calls through a TwiML app', () => {
     expect(busy.durationSec).toBe(0);
     expect(statusFor(busy.callSid).map((r) => r.params.CallStatus)).toEqual(['ringing', 'busy']);
     expect((await call('/reject')).status).toBe('no-answer');
+  });
+
+  it('posts an empty Gather result when actionOnEmptyResult is set', async () => {
+    const run = await call('/empty-ok');
+    const posted = app.to('/empty-action').find((r) => r.params.CallSid === run.callSid);
+    expect(posted?.params.Digits).toBeUndefined();
+    expect(run.transcript.of('say').map((s) => s.text)).not.toContain('not reached');
+  });
+
+  it('joins a TwiML conference, reports its events and records it', async () => {
+    const run = await call('/conference', { script: { conferenceStayMs: 50 } });
+    expect(run.status, explain(run)).toBe('completed');
+    await sim.idle();
+    const events = app.to('/conf-events').map((r) => r.params.StatusCallbackEvent);
+    expect(events).toEqual([
+      'participant-join',
+      'conference-start',
+      'participant-leave',
+      'conference-end',
+    ]);
+    expect(app.to('/conf-events').at(-1)?.params).toMatchObject({
+      FriendlyName: 'support',
+      ReasonConferenceEnded: 'participant-with-end-conference-on-exit-left',
+      CallSidEndingConference: run.callSid,
+    });
+    expect(app.to('/conf-rec').at(-1)?.params).toMatchObject({
+      RecordingSource: 'Conference',
+      RecordingStatus: 'completed',
+    });
+    expect(app.to('/conf-rec').at(-1)?.params.ConferenceSid).toMatch(/^CF[0-9a-f]{32}$/);
+  });
+
+  it('really waits in realtime mode', async () => {
+    const rt = buildSimulator({ seed: 9, realtime: true });
+    const t0 = Date.now();
+    const run = await rt.placeInboundCall({
+      to: '+15005550006',
+      from: '+14155550100',
+      voiceUrl: `${app.url}/pause-1`,
+    });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(950);
+    expect(run.transcript.of('pause')).toMatchObject([{ seconds: 1 }]);
+    await rt.close();
   });
 
   it('the caller hangs up after N verbs; call time counts Say, Pause and Play without sleeping', async () => {
