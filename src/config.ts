@@ -32,6 +32,7 @@ const schema = z.object({
   PUBLIC_BASE_URL: url,
   TRUSTED_PROXIES: csv,
   WEBHOOK_UPDATE_BUDGET_MS: z.coerce.number().int().min(100).max(14000).default(3000),
+  CALL_LINGER_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   TWILIO_ACCOUNT_SID: z
     .string()
     .regex(/^AC[0-9a-fA-F]{32}$/, 'must be AC followed by 32 hex digits'),

@@ -36,9 +36,12 @@ const { writeCallLog } = proxyActivities<ReturnType<typeof createCallActivities>
   retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
 });
 
+/** Twilio ends every call after 4 hours; a call workflow never waits longer than this for it. */
+const MAX_CALL_MS = 5 * 60 * 60 * 1000;
+
 /** Events are written by activities after TwiML has been answered, so Twilio never waits on PostgreSQL. */
 type Pending =
-  | { kind: 'status'; event: CallStatusEvent }
+  | { kind: 'status'; event: CallStatusEvent; assumed?: 'ivr-hung-up' | 'call-limit' }
   | { kind: 'ivr'; effect: IvrEffect; seq: number; at: string };
 
 export async function callWorkflow(input: CallInput): Promise<CallSnapshot> {
@@ -102,6 +105,21 @@ export async function callWorkflow(input: CallInput): Promise<CallSnapshot> {
     },
   );
 
+  const assumeEnded = (reason: 'ivr-hung-up' | 'call-limit'): void => {
+    const event: CallStatusEvent = {
+      eventKey: `${callSid}:status:assumed`,
+      callStatus: 'completed',
+      sequenceNumber: statusSequence + 1,
+      timestamp: new Date().toISOString(),
+    };
+    pending.push({ kind: 'status', event, assumed: reason });
+    seen.add(event.eventKey);
+    status = 'completed';
+    statusSequence = event.sequenceNumber;
+    upsertSearchAttributes([{ key: CallStatusKey, value: status }]);
+    describe();
+  };
+
   setHandler(callStatusSignal, (event: CallStatusEvent): void => {
     // Twilio delivers callbacks at least once and in any order: dedupe, then let only a
     // higher SequenceNumber move the status, and never move it off a final one.
@@ -151,7 +169,10 @@ export async function callWorkflow(input: CallInput): Promise<CallSnapshot> {
             kind: 'status',
             sequenceNumber: e.sequenceNumber,
             callStatus: e.callStatus,
-            detail: e.durationSeconds === undefined ? {} : { durationSeconds: e.durationSeconds },
+            detail: {
+              ...(e.durationSeconds === undefined ? {} : { durationSeconds: e.durationSeconds }),
+              ...(item.assumed ? { assumed: item.assumed } : {}),
+            },
             occurredAt: e.timestamp,
           });
           continue;
@@ -182,12 +203,20 @@ export async function callWorkflow(input: CallInput): Promise<CallSnapshot> {
   };
 
   await drain();
+  // Wait for Twilio's final status. A number without a status callback never sends one, so once
+  // the IVR has hung up (or Twilio's 4-hour call limit has passed) the workflow closes the call.
+  const lingerMs = (input.lingerSeconds ?? 60) * 1000;
+  const callDeadline = Date.now() + MAX_CALL_MS;
   while (!isFinalStatus(status)) {
-    await condition(() => pending.length > 0 || isFinalStatus(status));
+    const ended = ivrState?.ended ?? false;
+    const woke = await condition(
+      () => pending.length > 0 || isFinalStatus(status) || (ivrState?.ended ?? false) !== ended,
+      ended ? lingerMs : Math.max(1, callDeadline - Date.now()),
+    );
+    if (!woke) assumeEnded(ended ? 'ivr-hung-up' : 'call-limit');
     await drain();
   }
   // Late or reordered callbacks still arrive for a while after the call ends; keep listening.
-  const lingerMs = (input.lingerSeconds ?? 60) * 1000;
   const lingerUntil = Date.now() + lingerMs;
   while (Date.now() < lingerUntil) {
     if (!(await condition(() => pending.length > 0, lingerUntil - Date.now()))) break;

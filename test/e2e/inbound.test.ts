@@ -11,7 +11,10 @@ const SALES = '+15005550101';
 const EVENTS = ['initiated', 'ringing', 'answered', 'completed'];
 
 beforeAll(async () => {
-  stack = await LiveStack.start(loadIvr('test-line'), { WEBHOOK_UPDATE_BUDGET_MS: '1000' });
+  stack = await LiveStack.start(loadIvr('test-line'), {
+    WEBHOOK_UPDATE_BUDGET_MS: '1000',
+    CALL_LINGER_SECONDS: '1',
+  });
   sim = buildSimulator({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, seed: 7 });
   await sim.start(0);
 });
@@ -161,6 +164,22 @@ describe('inbound calls through the simulator', () => {
     expect(heard(run).filter((t) => t === 'Connecting you to sales.')).toHaveLength(1);
     await callRow(run.callSid);
     expect((await eventKinds(run.callSid)).filter((k) => k === 'ivr.selected')).toHaveLength(1);
+  });
+
+  it('a number without a status callback: the call closes once the IVR has hung up', async () => {
+    const run = await sim.placeInboundCall({
+      to: '+15005550006',
+      from: '+14155550100',
+      voiceUrl: `${stack.baseUrl}/voice/inbound`,
+      script: { gathers: [{ silence: true }, { silence: true }, { silence: true }] },
+    });
+    const result = await stack.client.workflow.getHandle(callWorkflowId(run.callSid)).result();
+    expect(result).toMatchObject({ status: 'completed', state: { node: 'goodbye', ended: true } });
+    const { rows } = await stack.db.query<{ detail: { assumed?: string } }>(
+      `SELECT detail FROM call_events WHERE call_sid = $1 AND kind = 'status'`,
+      [run.callSid],
+    );
+    expect(rows.map((r) => r.detail.assumed)).toEqual(['ivr-hung-up']);
   });
 
   it('worker killed mid-IVR and restarted → the call resumes at its node', async () => {

@@ -100,7 +100,7 @@ function requestFor(on: string, step: string, params: Params): WebhookRequest {
   }
 }
 
-function callInputFor(params: Params, ivr: IvrDefinition): CallInput {
+function callInputFor(params: Params, ivr: IvrDefinition, lingerSeconds: number): CallInput {
   return {
     callSid: required(params, 'CallSid', patterns.CallSid),
     accountSid: required(params, 'AccountSid', patterns.AccountSid),
@@ -108,6 +108,7 @@ function callInputFor(params: Params, ivr: IvrDefinition): CallInput {
     to: required(params, 'To', patterns.Address),
     direction: params.Direction ?? 'inbound',
     ivr,
+    lingerSeconds,
   };
 }
 
@@ -192,7 +193,7 @@ export function voiceRoutes(app: FastifyInstance): void {
       { from: maskPhone(from), to: maskPhone(to), ivr: ivr.id, attempt: token.attempt },
       'inbound call',
     );
-    const input = callInputFor(params, ivr);
+    const input = callInputFor(params, ivr, config.CALL_LINGER_SECONDS);
     return answer(request, reply, workflowId, '/voice/inbound', token, () =>
       temporal.workflow.executeUpdateWithStart(callWebhookUpdate, {
         args: [token.request],
@@ -255,7 +256,7 @@ export function voiceRoutes(app: FastifyInstance): void {
     const ivr = params.To ? app.ivrs.resolve(params.To) : undefined;
     const input =
       ivr && params.AccountSid && patterns.AccountSid.test(params.AccountSid)
-        ? callInputFor(params, ivr)
+        ? callInputFor(params, ivr, config.CALL_LINGER_SECONDS)
         : undefined;
     const workflowId = callWorkflowId(callSid);
     try {
