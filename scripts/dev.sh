@@ -182,7 +182,7 @@ cat <<EOF
     Simulator       $sim_url
     Logs           $logs
 
-  Try it:  npm run call -- --to +15005550006 --from +14155550100 --press 1
+  Try it:  npm run call -- --press 1 --say "sales please" --status-callback $PUBLIC_BASE_URL/voice/status
   Stop:    Ctrl-C
 
 EOF
