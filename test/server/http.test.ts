@@ -1,3 +1,4 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { DOMParser } from '@xmldom/xmldom';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IvrRegistry } from '../../src/ivr/registry';
@@ -394,6 +395,21 @@ describe('fallback when Temporal cannot answer in time', () => {
       original!.updateId,
     ]);
     expect(h.temporal.updates[1]!.args).toEqual([{ kind: 'inbound' }]);
+  });
+
+  it('hangs up politely, without retrying, when the workflow rejects the request', async () => {
+    h = await harness(budget);
+    h.temporal.onUpdate = () =>
+      Promise.reject(
+        new WorkflowUpdateFailedError('Workflow Update failed', new Error('bad step')),
+      );
+    const res = await h.app.inject(
+      signedPost(h, eventPath('4.main'), { CallSid: CALL_SID, Digits: '2' }),
+    );
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['x-switchboard-fallback']).toBeUndefined();
+    expect(res.body).toMatch(/<Say>We are sorry[^<]*<\/Say><Hangup\/>/);
+    expect(res.body).not.toContain('<Redirect');
   });
 
   it('replays an action request with its original digits', async () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
-import { WithStartWorkflowOperation } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { callWorkflow } from '../../../workflows/call';
 import {
@@ -144,6 +144,14 @@ export function voiceRoutes(app: FastifyInstance): void {
       ) {
         log.info('call workflow has ended; hanging up');
         return sendXml(reply, renderMessageAndHangup('This call has ended. Goodbye.'));
+      }
+      if (err instanceof WorkflowUpdateFailedError) {
+        // The workflow rejected this request: retrying the same one cannot succeed.
+        log.error({ err: err.cause?.message ?? err.message }, 'call workflow rejected the webhook');
+        return sendXml(
+          reply,
+          renderMessageAndHangup('We are sorry, something went wrong. Please call back later.'),
+        );
       }
       if (token.attempt >= MAX_FALLBACK_ATTEMPTS) {
         log.error({ attempt: token.attempt }, 'giving up after repeated fallbacks');
