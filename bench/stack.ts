@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { freePort, startDevServer } from '../test/global-setup';
+import { freePort, startDevServer } from '../src/temporal/dev-server';
 import { migrate, recreateDatabase } from '../src/db/migrate';
 
 const root = path.resolve(__dirname, '..');
@@ -9,7 +9,6 @@ const root = path.resolve(__dirname, '..');
 export interface Stack {
   temporalAddress: string;
   databaseUrl: string;
-  env: Record<string, string>;
   children: ChildProcess[];
   stop(): Promise<void>;
 }
@@ -28,7 +27,6 @@ export async function startStack(databaseName: string): Promise<Stack> {
   return {
     temporalAddress: `127.0.0.1:${port}`,
     databaseUrl,
-    env: {},
     children,
     async stop() {
       for (const child of children.reverse()) {

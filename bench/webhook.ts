@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { createPool } from '../src/db/pool';
 import { routeNumber, saveIvr } from '../src/ivr/store';
 import { readFileSync } from 'node:fs';
-import { freePort } from '../test/global-setup';
+import { freePort } from '../src/temporal/dev-server';
 import { placeCall, type CallerOptions, type Sample } from './caller';
 import { startProcess, startStack, waitFor } from './stack';
 

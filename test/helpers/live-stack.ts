@@ -9,7 +9,7 @@ import { buildApp } from '../../src/server/app';
 import { startSignalRelay } from '../../src/server/signal-outbox';
 import { createWorker } from '../../src/worker/create-worker';
 import type { IvrDefinition } from '../../workflows/ivr/types';
-import { freePort } from '../global-setup';
+import { freePort } from '../../src/temporal/dev-server';
 import { nativeConnection, temporalClient, testConfig, testDb, workflowBundle } from './env';
 
 /**
