@@ -5,8 +5,8 @@ import { FINAL_CALL_STATUSES } from './model';
 import type { PartyScript } from './script';
 import { API_VERSION } from './serialize';
 import type { SimCore } from './core';
-import type { Transcript, TranscriptEntry } from './transcript';
-import type { HttpMethod } from './webhook-client';
+import type { RequestPurpose, Transcript, TranscriptEntry } from './transcript';
+import type { HttpMethod, WebhookAttempt } from './webhook-client';
 
 export interface StatusCallbackConfig {
   url: string;
@@ -76,6 +76,26 @@ export class CallLeg {
 
   note(body: EntryBody): void {
     this.transcript.add({ ...body, callSid: this.sid, at: this.elapsedMs });
+  }
+  /** One transcript entry per HTTP attempt Twilio made for a TwiML request. */
+  noteAttempts(
+    attempts: readonly WebhookAttempt[],
+    purpose: RequestPurpose,
+    params: Record<string, string>,
+  ): void {
+    attempts.forEach((a, i) =>
+      this.note({
+        type: 'request',
+        purpose,
+        url: a.url,
+        method: a.method,
+        attempt: i + 1,
+        idempotencyToken: a.idempotencyToken,
+        params,
+        ...(a.status !== undefined ? { status: a.status } : {}),
+        ...(a.failure ? { failure: a.failure } : {}),
+      }),
+    );
   }
 
   now(): Date {

@@ -78,19 +78,7 @@ export async function reportAfterHangup(
     method,
     params: { ...exec.leg.baseParams(), CallStatus: 'completed', ...params },
   });
-  attempts.forEach((a, i) =>
-    exec.leg.note({
-      type: 'request',
-      purpose: 'action',
-      url: a.url,
-      method: a.method,
-      attempt: i + 1,
-      idempotencyToken: a.idempotencyToken,
-      params,
-      ...(a.status !== undefined ? { status: a.status } : {}),
-      ...(a.failure ? { failure: a.failure } : {}),
-    }),
-  );
+  exec.leg.noteAttempts(attempts, 'action', params);
   if (!outcome.ok)
     exec.leg.note({ type: 'error', code: outcome.errorCode, message: outcome.message, url });
 }

@@ -132,19 +132,7 @@ async function load(core: SimCore, leg: CallLeg, next: Next): Promise<LoadedDoc 
     { url: next.url, method: next.method, params },
     { forceTimeoutFirst },
   );
-  attempts.forEach((a, i) =>
-    leg.note({
-      type: 'request',
-      purpose: next.purpose,
-      url: a.url,
-      method: a.method,
-      attempt: i + 1,
-      idempotencyToken: a.idempotencyToken,
-      params,
-      ...(a.status !== undefined ? { status: a.status } : {}),
-      ...(a.failure ? { failure: a.failure } : {}),
-    }),
-  );
+  leg.noteAttempts(attempts, next.purpose, params);
   if (!outcome.ok)
     return applicationError(core, leg, outcome.errorCode, outcome.message, next.url, next);
   const type = outcome.contentType.split(';')[0]?.trim().toLowerCase() ?? '';
