@@ -83,12 +83,13 @@ export async function callWorkflow(input: CallInput): Promise<CallSnapshot> {
     (request: WebhookRequest): TwimlPlan => {
       const now = new Date();
       if (!ivrState) return apply(startIvr(ivr, now));
-      // A second first-request (fallback redirect) or a stale action re-serves where the caller is.
-      if (request.kind === 'inbound' || request.kind === 'resume')
-        return lastPlan ?? reprompt(ivr, ivrState).plan;
-      if (request.step !== stepId(ivrState) || ivrState.ended) {
-        return lastPlan ?? reprompt(ivr, ivrState).plan;
-      }
+      // A repeated first request (fallback redirect) or a stale action re-serves where the caller is.
+      const fresh =
+        request.kind !== 'inbound' &&
+        request.kind !== 'resume' &&
+        request.step === stepId(ivrState) &&
+        !ivrState.ended;
+      if (!fresh) return lastPlan ?? reprompt(ivr, ivrState).plan;
       return apply(advanceIvr(ivr, ivrState, request, now));
     },
     {
