@@ -1,7 +1,10 @@
 import {
   allHandlersFinished,
   condition,
+  log,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -11,6 +14,7 @@ import type { CallLogBatch, CallRow, createCallActivities } from '../activities/
 import {
   callSnapshotQuery,
   callStatusSignal,
+  callJournalSignal,
   callWebhookUpdate,
   isFinalStatus,
   maskPhone,
@@ -18,6 +22,8 @@ import {
   type CallSnapshot,
   type CallStatus,
   type CallStatusEvent,
+  type CallStep,
+  type JournalEntry,
   type WebhookRequest,
 } from './definitions';
 import {
@@ -28,13 +34,28 @@ import {
   type IvrEffect,
   type IvrState,
 } from './ivr/engine';
+import { nextStep } from './journal';
 import { CallStatusKey, IvrNodeKey } from './search-attributes';
 import type { TwimlPlan } from './twiml-plan';
 
-const { writeCallLog } = proxyActivities<ReturnType<typeof createCallActivities>>({
+type CallActivities = ReturnType<typeof createCallActivities>;
+const remote = proxyActivities<CallActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
 });
+/**
+ * A call-log write is a few idempotent upserts: as a local activity it runs inside the workflow
+ * task that produced it, without the activity task round trips through the server. The short
+ * timeout and retry threshold keep a slow database from holding that task (and an update's answer)
+ * for long: past them the retries wait on server timers instead.
+ */
+const local = proxyLocalActivities<CallActivities>({
+  startToCloseTimeout: '2 seconds',
+  localRetryThreshold: '1 second',
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
+});
+/** Histories recorded before call-log writes became local activities replay with remote ones. */
+export const LOCAL_CALL_LOG_PATCH = 'call-log-local-activity';
 
 /** Twilio ends every call after 4 hours; a call workflow never waits longer than this for it. */
 const MAX_CALL_MS = 5 * 60 * 60 * 1000;
@@ -44,8 +65,16 @@ type Pending =
   | { kind: 'status'; event: CallStatusEvent; assumed?: 'ivr-hung-up' | 'call-limit' }
   | { kind: 'ivr'; effect: IvrEffect; seq: number; at: string };
 
+const sameState = (a: IvrState, b: IvrState): boolean =>
+  a.node === b.node &&
+  a.seq === b.seq &&
+  a.attempts === b.attempts &&
+  a.ended === b.ended &&
+  a.consent === b.consent;
+
 export async function callWorkflow(input: CallInput): Promise<CallSnapshot> {
   const { callSid, ivr } = input;
+  const { writeCallLog } = patched(LOCAL_CALL_LOG_PATCH) ? local : remote;
   let ivrState: IvrState | undefined;
   let lastPlan: TwimlPlan | undefined;
   let status: CallStatus = 'ringing';
@@ -53,6 +82,8 @@ export async function callWorkflow(input: CallInput): Promise<CallSnapshot> {
   let effectSeq = 0;
   const seen = new Set<string>();
   const pending: Pending[] = [];
+  /** Journaled steps that arrived before the steps they follow. */
+  const waiting: CallStep[] = [];
 
   const describe = (): void =>
     setCurrentDetails(
@@ -60,15 +91,13 @@ export async function callWorkflow(input: CallInput): Promise<CallSnapshot> {
         `node ${ivrState?.node ?? '-'} · ${status}`,
     );
 
-  const apply = (outcome: {
-    state: IvrState;
-    plan: TwimlPlan;
-    effects: IvrEffect[];
-  }): TwimlPlan => {
+  const apply = (
+    outcome: { state: IvrState; plan: TwimlPlan; effects: IvrEffect[] },
+    at = new Date().toISOString(),
+  ): TwimlPlan => {
     const moved = outcome.state.node !== ivrState?.node;
     ivrState = outcome.state;
     lastPlan = outcome.plan;
-    const at = new Date().toISOString();
     for (const effect of outcome.effects)
       pending.push({ kind: 'ivr', effect, seq: effectSeq++, at });
     if (moved) {
@@ -106,6 +135,43 @@ export async function callWorkflow(input: CallInput): Promise<CallSnapshot> {
     },
   );
 
+  /** A step the server answered: replay the engine from the state it answered from. */
+  const applyStep = (step: CallStep): void => {
+    const at = new Date(step.decidedAt);
+    const { request, before } = step;
+    if (request.kind === 'inbound') {
+      apply(startIvr(ivr, at), step.decidedAt);
+      return;
+    }
+    if (request.kind === 'resume' || !before) return;
+    if (ivrState && !sameState(before, ivrState)) {
+      // The caller heard the server's answer, so the call follows it; this should never happen.
+      log.warn('journaled step decided from a different state', { callSid, key: step.key });
+    }
+    apply(advanceIvr(ivr, before, request, at), step.decidedAt);
+  };
+
+  const applyWaiting = (): void => {
+    for (let next = nextStep(waiting, ivrState); next; next = nextStep(waiting, ivrState)) {
+      if (next.place === 'apply') applyStep(next.step);
+    }
+  };
+
+  const onStep = (step: CallStep): void => {
+    if (seen.has(step.key)) return;
+    seen.add(step.key);
+    waiting.push(step);
+    applyWaiting();
+  };
+
+  /** At the end of the call, steps still waiting for a lost predecessor are applied in order. */
+  const adoptWaiting = (): void => {
+    const seqOf = (s: CallStep): number => s.before?.seq ?? -1;
+    for (const step of waiting.splice(0).sort((a, b) => seqOf(a) - seqOf(b))) {
+      if (!ivrState || seqOf(step) >= ivrState.seq) applyStep(step);
+    }
+  };
+
   const assumeEnded = (reason: 'ivr-hung-up' | 'call-limit'): void => {
     const event: CallStatusEvent = {
       eventKey: `${callSid}:status:assumed`,
@@ -121,7 +187,7 @@ export async function callWorkflow(input: CallInput): Promise<CallSnapshot> {
     describe();
   };
 
-  setHandler(callStatusSignal, (event: CallStatusEvent): void => {
+  const onStatus = (event: CallStatusEvent): void => {
     // Twilio delivers callbacks at least once and in any order: dedupe, then let only a
     // higher SequenceNumber move the status, and never move it off a final one.
     if (seen.has(event.eventKey)) return;
@@ -132,6 +198,13 @@ export async function callWorkflow(input: CallInput): Promise<CallSnapshot> {
       statusSequence = event.sequenceNumber;
       upsertSearchAttributes([{ key: CallStatusKey, value: status }]);
       describe();
+    }
+  };
+  setHandler(callStatusSignal, onStatus);
+  setHandler(callJournalSignal, (entries: JournalEntry[]): void => {
+    for (const entry of entries) {
+      if (entry.kind === 'step') onStep(entry.step);
+      else onStatus(entry.event);
     }
   });
 
@@ -223,6 +296,7 @@ export async function callWorkflow(input: CallInput): Promise<CallSnapshot> {
     if (!(await condition(() => pending.length > 0, lingerUntil - Date.now()))) break;
     await drain();
   }
+  adoptWaiting();
   await drain();
   await condition(allHandlersFinished);
   return snapshot();

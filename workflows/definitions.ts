@@ -39,6 +39,21 @@ export interface CallStatusEvent {
   durationSeconds?: number;
 }
 
+/**
+ * A webhook the server answered itself (WEBHOOK_MODE=journal) with the same IVR engine, from the
+ * state carried in its action URL, and journaled before answering. The workflow applies steps in
+ * IVR order, so it reaches the state the caller heard however they arrive.
+ */
+export interface CallStep {
+  /** Unique per Twilio request (its idempotency token or a hash): retries share it. */
+  key: string;
+  /** The IVR state the answer was computed from; absent for the inbound webhook. */
+  before?: IvrState;
+  request: WebhookRequest;
+  /** When the server decided: business hours are judged at this instant on both sides. */
+  decidedAt: string;
+}
+
 export interface CallSnapshot {
   callSid: string;
   status: CallStatus;
@@ -50,6 +65,12 @@ export interface CallSnapshot {
 
 export const callWebhookUpdate = defineUpdate<TwimlPlan, [WebhookRequest]>('callWebhook');
 export const callStatusSignal = defineSignal<[CallStatusEvent]>('callStatus');
+/** One row of the server's outbox, as the relay delivers it. */
+export type JournalEntry =
+  { kind: 'step'; step: CallStep } | { kind: 'status'; event: CallStatusEvent };
+
+/** Everything the outbox holds for one call, delivered as one signal in the order it was written. */
+export const callJournalSignal = defineSignal<[JournalEntry[]]>('callJournal');
 export const callSnapshotQuery = defineQuery<CallSnapshot>('callSnapshot');
 
 export function isFinalStatus(status: string): boolean {

@@ -10,11 +10,37 @@ const DEFAULT_ROUTE = '*';
  */
 export class IvrRegistry {
   private routes = new Map<string, IvrDefinition>();
+  /** Every version ever served, by `id@version`: versions are immutable, so this never goes stale. */
+  private readonly versions = new Map<string, IvrDefinition>();
 
   static fromDefinitions(routes: Record<string, IvrDefinition>): IvrRegistry {
     const registry = new IvrRegistry();
     registry.routes = new Map(Object.entries(routes).map(([n, d]) => [n, validateIvr(d)]));
+    for (const def of registry.routes.values()) registry.remember(def);
     return registry;
+  }
+
+  private remember(def: IvrDefinition): IvrDefinition {
+    this.versions.set(`${def.id}@${def.version}`, def);
+    return def;
+  }
+
+  /**
+   * One exact version of an IVR: a call keeps the version it started with even after a newer one
+   * is routed. Versions not seen yet are read from PostgreSQL once.
+   */
+  async version(
+    db: Db | undefined,
+    id: string,
+    version: number,
+  ): Promise<IvrDefinition | undefined> {
+    const known = this.versions.get(`${id}@${version}`);
+    if (known || !db) return known;
+    const { rows } = await db.query<{ definition: unknown }>(
+      'SELECT definition FROM ivr_definitions WHERE ivr_id = $1 AND version = $2',
+      [id, version],
+    );
+    return rows[0] ? this.remember(validateIvr(rows[0].definition)) : undefined;
   }
 
   /** The IVR for a called number, or the default route's. */
@@ -40,7 +66,7 @@ export class IvrRegistry {
     const next = new Map<string, IvrDefinition>();
     for (const row of rows) {
       try {
-        next.set(row.phone_number, validateIvr(row.definition));
+        next.set(row.phone_number, this.remember(validateIvr(row.definition)));
       } catch (err) {
         onInvalid(row.ivr_id, err as Error);
         const previous = this.routes.get(row.phone_number);

@@ -5,7 +5,6 @@ import { IvrRegistry } from '../ivr/registry';
 import { createLogger } from '../logger';
 import { connectClient } from '../temporal/connect';
 import { buildApp } from './app';
-import { startSignalRelay } from './signal-outbox';
 
 const IVR_REFRESH_MS = 5000;
 
@@ -25,10 +24,8 @@ async function main(): Promise<void> {
   const timer = setInterval(() => void refresh(), IVR_REFRESH_MS);
 
   const app = await buildApp({ config, db, temporal, ivrs, logger });
-  const stopRelay = startSignalRelay(db, temporal, config.TEMPORAL_TASK_QUEUE, app.log);
   app.addHook('onClose', async () => {
     clearInterval(timer);
-    await stopRelay();
     await temporal.connection.close();
     await db.end();
   });

@@ -3,6 +3,8 @@ import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { createPool } from '../db/pool';
 import { createLogger } from '../logger';
+import { startSignalRelay } from '../outbox/signal-outbox';
+import { connectClient } from '../temporal/connect';
 import { createWorker } from './create-worker';
 
 async function main(): Promise<void> {
@@ -16,9 +18,15 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     deps: { db },
   });
+  // The outbox relay lives here, off the webhook server's event loop: it delivers journaled steps and
+  // parked status callbacks to their calls, and shares the worker's fate (no worker, no progress).
+  const temporal = await connectClient(config);
+  const stopRelay = startSignalRelay(db, temporal, config.TEMPORAL_TASK_QUEUE, log);
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker started');
   // Worker.run() handles SIGINT/SIGTERM itself: it stops polling and lets running tasks finish.
   await worker.run();
+  await stopRelay();
+  await temporal.connection.close();
   await connection.close();
   await db.end();
   log.info('worker stopped');

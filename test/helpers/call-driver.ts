@@ -1,14 +1,24 @@
 import { WithStartWorkflowOperation, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { callWorkflow } from '../../workflows/call';
 import {
+  callJournalSignal,
   callStatusSignal,
   callWebhookUpdate,
   callWorkflowId,
   type CallInput,
   type CallStatus,
+  type CallStatusEvent,
+  type JournalEntry,
   type WebhookRequest,
 } from '../../workflows/definitions';
-import type { IvrInput } from '../../workflows/ivr/engine';
+import {
+  advanceIvr,
+  startIvr,
+  stepId,
+  type IvrInput,
+  type IvrState,
+} from '../../workflows/ivr/engine';
+import type { IvrDefinition } from '../../workflows/ivr/types';
 import type { TwimlPlan } from '../../workflows/twiml-plan';
 import { ACCOUNT_SID, loadIvr, randomCallSid } from './env';
 
@@ -18,6 +28,8 @@ export class CallDriver {
   private plan: TwimlPlan = { verbs: [] };
   private updates = 0;
   private statusSeq = 0;
+  /** Set when the call is driven as a journal-mode server and its relay drive it. */
+  private journal?: { ivr: IvrDefinition; state: IvrState };
 
   private constructor(
     private readonly client: Client,
@@ -26,14 +38,9 @@ export class CallDriver {
     this.handle = client.workflow.getHandle<typeof callWorkflow>(callWorkflowId(callSid));
   }
 
-  static async answer(
-    client: Client,
-    taskQueue: string,
-    ivrName = 'test-line',
-  ): Promise<CallDriver> {
-    const driver = new CallDriver(client, randomCallSid());
-    const input: CallInput = {
-      callSid: driver.callSid,
+  private static input(callSid: string, ivrName: string): CallInput {
+    return {
+      callSid,
       accountSid: ACCOUNT_SID,
       from: '+14155550100',
       to: '+15005550006',
@@ -41,6 +48,46 @@ export class CallDriver {
       ivr: loadIvr(ivrName),
       lingerSeconds: 1,
     };
+  }
+
+  /**
+   * Answers as a journal-mode server does: the IVR engine decides, and the workflow learns of each
+   * step (and status) from the relay's journal signals.
+   */
+  static async answerJournaled(
+    client: Client,
+    taskQueue: string,
+    ivrName = 'test-line',
+  ): Promise<CallDriver> {
+    const driver = new CallDriver(client, randomCallSid());
+    const input = CallDriver.input(driver.callSid, ivrName);
+    const decidedAt = driver.instant();
+    const outcome = startIvr(input.ivr, new Date(decidedAt));
+    driver.journal = { ivr: input.ivr, state: outcome.state };
+    driver.plan = outcome.plan;
+    await client.workflow.signalWithStart<typeof callWorkflow, [JournalEntry[]]>('callWorkflow', {
+      workflowId: callWorkflowId(driver.callSid),
+      taskQueue,
+      args: [input],
+      signal: callJournalSignal,
+      signalArgs: [
+        [
+          { kind: 'step', step: { key: 'inbound', request: { kind: 'inbound' }, decidedAt } },
+          { kind: 'status', event: driver.statusEvent('ringing') },
+        ],
+      ],
+    });
+    await driver.status('in-progress');
+    return driver;
+  }
+
+  static async answer(
+    client: Client,
+    taskQueue: string,
+    ivrName = 'test-line',
+  ): Promise<CallDriver> {
+    const driver = new CallDriver(client, randomCallSid());
+    const input = CallDriver.input(driver.callSid, ivrName);
     driver.plan = await client.workflow.executeUpdateWithStart(callWebhookUpdate, {
       args: [{ kind: 'inbound' }],
       updateId: 'inbound',
@@ -68,8 +115,25 @@ export class CallDriver {
     throw new Error(`no interactive verb in ${JSON.stringify(this.plan)}`);
   }
 
+  /** A fixed clock, so recorded histories do not depend on when they were recorded. */
+  private instant(): string {
+    return new Date(Date.UTC(2026, 10, 23, 15, 0, this.updates)).toISOString();
+  }
+
   async act(input: IvrInput): Promise<TwimlPlan> {
     const request: WebhookRequest = { ...input, step: this.step };
+    if (this.journal) {
+      const before = this.journal.state;
+      const decidedAt = this.instant();
+      const outcome = advanceIvr(this.journal.ivr, before, input, new Date(decidedAt));
+      this.journal.state = outcome.state;
+      this.plan = outcome.plan;
+      const key = `j${++this.updates}:${stepId(before)}`;
+      await this.handle.signal(callJournalSignal, [
+        { kind: 'step', step: { key, before, request, decidedAt } },
+      ]);
+      return this.plan;
+    }
     this.plan = await this.handle.executeUpdate(callWebhookUpdate, {
       args: [request],
       updateId: `u${++this.updates}`,
@@ -77,13 +141,19 @@ export class CallDriver {
     return this.plan;
   }
 
-  async status(callStatus: CallStatus, seq = this.statusSeq++): Promise<void> {
-    await this.handle.signal(callStatusSignal, {
+  private statusEvent(callStatus: CallStatus, seq = this.statusSeq++): CallStatusEvent {
+    return {
       eventKey: `${this.callSid}:status:${seq}`,
       callStatus,
       sequenceNumber: seq,
       timestamp: new Date(Date.UTC(2026, 10, 23, 12, 0, seq)).toISOString(),
-    });
+    };
+  }
+
+  async status(callStatus: CallStatus, seq = this.statusSeq++): Promise<void> {
+    const event = this.statusEvent(callStatus, seq);
+    if (this.journal) await this.handle.signal(callJournalSignal, [{ kind: 'status', event }]);
+    else await this.handle.signal(callStatusSignal, event);
   }
 
   async hangUp(): Promise<void> {
@@ -94,14 +164,18 @@ export class CallDriver {
 
 export type Scenario = (client: Client, taskQueue: string) => Promise<CallDriver>;
 
+/** The caller presses 1, talks to sales for 42 seconds and hangs up. */
+async function pressOneForSales(call: CallDriver): Promise<CallDriver> {
+  await call.act({ kind: 'gather', digits: '1' });
+  await call.act({ kind: 'dial', status: 'completed', durationSeconds: 42 });
+  await call.hangUp();
+  return call;
+}
+
 /** The call journeys that the replay fixtures are recorded from. */
 export const scenarios: Record<string, Scenario> = {
   async 'press-1-sales'(client, taskQueue) {
-    const call = await CallDriver.answer(client, taskQueue);
-    await call.act({ kind: 'gather', digits: '1' });
-    await call.act({ kind: 'dial', status: 'completed', durationSeconds: 42 });
-    await call.hangUp();
-    return call;
+    return pressOneForSales(await CallDriver.answer(client, taskQueue));
   },
   async 'speech-support'(client, taskQueue) {
     const call = await CallDriver.answer(client, taskQueue);
@@ -128,6 +202,18 @@ export const scenarios: Record<string, Scenario> = {
     await call.act({ kind: 'gather', digits: '2' });
     await call.act({ kind: 'gather', digits: '1' });
     await call.act({ kind: 'dial', status: 'completed', durationSeconds: 30 });
+    await call.hangUp();
+    return call;
+  },
+  async 'journal-press-1-sales'(client, taskQueue) {
+    return pressOneForSales(await CallDriver.answerJournaled(client, taskQueue));
+  },
+  async 'journal-consent-voicemail'(client, taskQueue) {
+    const call = await CallDriver.answerJournaled(client, taskQueue, 'consent-line');
+    await call.act({ kind: 'gather', digits: '1' });
+    await call.act({ kind: 'gather', digits: '1' });
+    await call.act({ kind: 'dial', status: 'no-answer' });
+    await call.act({ kind: 'record', recordingSid: 'RE' + 'c'.repeat(32), durationSeconds: 5 });
     await call.hangUp();
     return call;
   },

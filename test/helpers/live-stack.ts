@@ -6,7 +6,7 @@ import type { Config } from '../../src/config';
 import type { Db } from '../../src/db/pool';
 import { IvrRegistry } from '../../src/ivr/registry';
 import { buildApp } from '../../src/server/app';
-import { startSignalRelay } from '../../src/server/signal-outbox';
+import { startSignalRelay } from '../../src/outbox/signal-outbox';
 import { createWorker } from '../../src/worker/create-worker';
 import type { IvrDefinition } from '../../workflows/ivr/types';
 import { freePort } from '../../src/temporal/dev-server';

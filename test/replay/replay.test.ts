@@ -52,15 +52,39 @@ describe('replay of saved call histories', () => {
   });
 
   it('fails when a saved history is tampered with', async () => {
-    const original = JSON.parse(readFileSync(path.join(dir, files[0]!), 'utf8')) as {
-      events: { activityTaskScheduledEventAttributes?: { activityType?: { name?: string } } }[];
+    type Payload = { data: string };
+    type Event = {
+      activityTaskScheduledEventAttributes?: { activityType?: { name?: string } };
+      markerRecordedEventAttributes?: {
+        markerName?: string;
+        details?: Record<string, { payloads: Payload[] }>;
+      };
     };
-    const scheduled = original.events.find((e) => e.activityTaskScheduledEventAttributes);
-    expect(scheduled).toBeDefined();
+    const read = (file: string): { events: Event[] } =>
+      JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { events: Event[] };
+
+    // A history from before the local-activity patch: its activity now has another name.
+    const old = read(files.find((f) => f.startsWith('v1-remote-log-'))!);
+    const scheduled = old.events.find((e) => e.activityTaskScheduledEventAttributes);
     scheduled!.activityTaskScheduledEventAttributes!.activityType!.name = 'renamedActivity';
+
+    // A current history: its patch marker now names a change the code does not make.
+    const current = read(files.find((f) => !f.startsWith('v1-'))!);
+    const marker = current.events.find(
+      (e) => e.markerRecordedEventAttributes?.markerName === 'core_patch',
+    );
+    const payload = marker!.markerRecordedEventAttributes!.details!['patch-data']!.payloads[0]!;
+    payload.data = Buffer.from(
+      JSON.stringify({ id: 'unknown-change', deprecated: false }),
+    ).toString('base64');
+
     const results = await replayAll(await workflowBundle(), [
-      { workflowId: 'tampered', history: historyFromJSON(original) },
+      { workflowId: 'tampered-old', history: historyFromJSON(old) },
+      { workflowId: 'tampered-current', history: historyFromJSON(current) },
     ]);
-    expect(results[0]?.error).toBeDefined();
+    expect(results.map((r) => [r.workflowId, r.error?.name])).toEqual([
+      ['tampered-old', 'DeterminismViolationError'],
+      ['tampered-current', 'DeterminismViolationError'],
+    ]);
   });
 });

@@ -3,12 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config';
 import type { Db } from '../../src/db/pool';
 import {
+  callJournalSignal,
   callSnapshotQuery,
   callStatusSignal,
   callWebhookUpdate,
   callWorkflowId,
   type CallInput,
   type CallStatus,
+  type JournalEntry,
 } from '../../workflows/definitions';
 import type { callWorkflow } from '../../workflows/call';
 import { ACCOUNT_SID, loadIvr, randomCallSid, testConfig } from '../helpers/env';
@@ -149,6 +151,67 @@ describe('call workflow round trip against the dev server', () => {
     expect(found).toEqual([callWorkflowId(callSid)]);
     const described = await client.workflow.getHandle(callWorkflowId(callSid)).describe();
     expect(described.searchAttributes.IvrNode).toEqual(['main']);
+  });
+});
+
+describe('journaled steps (WEBHOOK_MODE=journal)', () => {
+  it('reaches the state the caller heard however the steps arrive, each applied once', async () => {
+    const callSid = randomCallSid();
+    const at = '2026-11-23T15:00:00.000Z';
+    const main = { node: 'main', attempts: 0, seq: 1, ended: false };
+    const sales = { node: 'sales', attempts: 0, seq: 2, ended: false };
+    const inbound: JournalEntry = {
+      kind: 'step',
+      step: { key: 'in', request: { kind: 'inbound' }, decidedAt: at },
+    };
+    const press: JournalEntry = {
+      kind: 'step',
+      step: {
+        key: 'press',
+        before: main,
+        request: { kind: 'gather', step: '1.main', digits: '1' },
+        decidedAt: at,
+      },
+    };
+    const dialed: JournalEntry = {
+      kind: 'step',
+      step: {
+        key: 'dial',
+        before: sales,
+        request: { kind: 'dial', step: '2.sales', status: 'completed', durationSeconds: 12 },
+        decidedAt: at,
+      },
+    };
+    const answered: JournalEntry = { kind: 'status', event: status(callSid, 1, 'in-progress') };
+    const completed: JournalEntry = { kind: 'status', event: status(callSid, 2, 'completed') };
+
+    // The press overtakes the inbound step it follows; everything after is delivered twice.
+    await client.workflow.signalWithStart<typeof callWorkflow, [JournalEntry[]]>('callWorkflow', {
+      ...startCall(callSid).options,
+      signal: callJournalSignal,
+      signalArgs: [[press, answered]],
+    });
+    const handle = client.workflow.getHandle<typeof callWorkflow>(callWorkflowId(callSid));
+    await handle.signal(callJournalSignal, [dialed, inbound]);
+    await handle.signal(callJournalSignal, [press, inbound, dialed, completed]);
+
+    const result = await handle.result();
+    expect(result.state).toMatchObject({ node: 'sales', seq: 2, ended: true });
+    expect(result.status).toBe('completed');
+    const { rows } = await db.query<{ kind: string; occurred_at: Date }>(
+      `SELECT kind, occurred_at FROM call_events WHERE call_sid = $1 AND kind LIKE 'ivr.%' ORDER BY id`,
+      [callSid],
+    );
+    expect(rows.map((r) => r.kind)).toEqual([
+      'ivr.entered',
+      'ivr.entered',
+      'ivr.entered',
+      'ivr.selected',
+      'ivr.entered',
+      'ivr.transfer-ended',
+    ]);
+    // Effects carry the instant the server decided, not when the workflow caught up.
+    expect(rows.every((r) => r.occurred_at.toISOString() === at)).toBe(true);
   });
 });
 

@@ -4,7 +4,6 @@ import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporal
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { callWorkflow } from '../../../workflows/call';
 import {
-  callStatusSignal,
   callWebhookUpdate,
   callWorkflowId,
   maskPhone,
@@ -12,6 +11,7 @@ import {
   type CallStatus,
   type WebhookRequest,
 } from '../../../workflows/definitions';
+import { advanceIvr, reprompt, startIvr, type IvrState } from '../../../workflows/ivr/engine';
 import type { IvrDefinition } from '../../../workflows/ivr/types';
 import type { TwimlPlan } from '../../../workflows/twiml-plan';
 import {
@@ -22,8 +22,9 @@ import {
 } from '../../twiml/render';
 import { HttpError } from '../errors';
 import { decodeReplay, encodeReplay, type ReplayToken } from '../replay-token';
-import { callStartOptions } from '../call-start';
-import { parkSignal, signalCall } from '../signal-outbox';
+import { callStartOptions } from '../../temporal/call-start';
+import { parkSignal, signalCall } from '../../outbox/signal-outbox';
+import { decodeStepToken, encodeStepToken, stepTokenKey } from '../step-token';
 import { assertTwilioSignature } from '../twilio-signature';
 import { formParams, optional, patterns, required, type Params } from '../twilio-params';
 
@@ -33,6 +34,20 @@ const WORKFLOW_ID = /^call-CA[0-9a-f]{32}$/;
 const STEP = /^\d{1,6}\.[A-Za-z0-9_-]{1,64}$/;
 const ON = /^(gather|dial|record|resume)$/;
 const XML = 'text/xml; charset=utf-8';
+
+/** What a webhook answers with: a plan, and in journal mode the state its action URLs carry. */
+interface Answer {
+  plan: TwimlPlan;
+  st?: string;
+}
+
+function withTimeout<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
 
 function updateIdFor(
   request: FastifyRequest,
@@ -115,10 +130,15 @@ function callInputFor(params: Params, ivr: IvrDefinition, lingerSeconds: number)
 export function voiceRoutes(app: FastifyInstance): void {
   const { config, temporal } = app;
   const base = config.PUBLIC_BASE_URL.replace(/\/$/, '');
+  const journalMode = config.WEBHOOK_MODE === 'journal';
+  const stepKey = stepTokenKey(config.TWILIO_AUTH_TOKEN);
 
-  const urlsFor = (workflowId: string): RenderUrls => ({
-    action: (ref, on) =>
-      `${base}/voice/event?wf=${workflowId}&step=${encodeURIComponent(ref.step)}&on=${on}`,
+  const eventPath = (workflowId: string, step: string, on: string, st?: string): string =>
+    `/voice/event?wf=${workflowId}&step=${encodeURIComponent(step)}&on=${on}` +
+    (st ? `&st=${st}` : '');
+
+  const urlsFor = (workflowId: string, st?: string): RenderUrls => ({
+    action: (ref, on) => `${base}${eventPath(workflowId, ref.step, on, st)}`,
   });
 
   const sendXml = (reply: FastifyReply, xml: string): FastifyReply =>
@@ -131,12 +151,15 @@ export function voiceRoutes(app: FastifyInstance): void {
     workflowId: string,
     retryPath: string,
     token: ReplayToken,
-    run: () => Promise<TwimlPlan>,
+    run: () => Promise<Answer>,
   ): Promise<FastifyReply> {
     const log = request.log.child({ callSid: workflowId.slice(5), workflowId });
     try {
-      const plan = await temporal.withDeadline(Date.now() + config.WEBHOOK_UPDATE_BUDGET_MS, run);
-      return sendXml(reply, renderPlan(plan, urlsFor(workflowId)));
+      const { plan, st } = await withTimeout(
+        config.WEBHOOK_UPDATE_BUDGET_MS,
+        temporal.withDeadline(Date.now() + config.WEBHOOK_UPDATE_BUDGET_MS, run),
+      );
+      return sendXml(reply, renderPlan(plan, urlsFor(workflowId, st)));
     } catch (err) {
       if (
         err instanceof WorkflowExecutionAlreadyStartedError ||
@@ -167,6 +190,48 @@ export function voiceRoutes(app: FastifyInstance): void {
       reply.header('x-switchboard-fallback', '1');
       return sendXml(reply, renderHold(retry));
     }
+  }
+
+  /**
+   * Journal mode: the step is written to the outbox, then answered from the IVR engine with the
+   * state it was decided from. The relay (in the worker process) delivers it to the call workflow,
+   * which runs the same engine from the same state and instant, so it lands where the caller is.
+   */
+  async function journaled(
+    request: FastifyRequest,
+    workflowId: string,
+    input: CallInput,
+    key: string,
+    webhook: WebhookRequest,
+    before: IvrState | undefined,
+  ): Promise<Answer> {
+    const { ivr, callSid } = input;
+    const step = {
+      key,
+      request: webhook,
+      decidedAt: new Date().toISOString(),
+      ...(before ? { before } : {}),
+    };
+    const stored = await parkSignal(app.db, {
+      kind: 'step',
+      eventKey: `${workflowId}:step:${key}`,
+      workflowId,
+      payload: step,
+      startInput: input,
+    });
+    const at = new Date(stored.decidedAt);
+    const outcome =
+      before && webhook.kind !== 'inbound' && webhook.kind !== 'resume'
+        ? advanceIvr(ivr, before, webhook, at)
+        : startIvr(ivr, at);
+    return {
+      plan: outcome.plan,
+      st: encodeStepToken(stepKey, callSid, {
+        ivrId: ivr.id,
+        ivrVersion: ivr.version,
+        state: outcome.state,
+      }),
+    };
   }
 
   const twilioRoute = {
@@ -202,8 +267,22 @@ export function voiceRoutes(app: FastifyInstance): void {
       'inbound call',
     );
     const input = callInputFor(params, ivr, config.CALL_LINGER_SECONDS);
-    return answer(request, reply, workflowId, '/voice/inbound', token, () =>
-      temporal.workflow.executeUpdateWithStart(callWebhookUpdate, {
+    if (journalMode) {
+      // Without PostgreSQL the call is answered the update way; its action URLs then carry no
+      // state, so the whole call stays with the workflow.
+      const viaJournal = await withTimeout(
+        config.WEBHOOK_UPDATE_BUDGET_MS,
+        journaled(request, workflowId, input, token.updateId, token.request, undefined),
+      ).catch((err: Error) => {
+        log.warn({ err: err.message }, 'could not journal the inbound step; asking the workflow');
+        return undefined;
+      });
+      if (viaJournal) {
+        return sendXml(reply, renderPlan(viaJournal.plan, urlsFor(workflowId, viaJournal.st)));
+      }
+    }
+    return answer(request, reply, workflowId, '/voice/inbound', token, async () => ({
+      plan: await temporal.workflow.executeUpdateWithStart(callWebhookUpdate, {
         args: [token.request],
         updateId: token.updateId,
         startWorkflowOperation: new WithStartWorkflowOperation<typeof callWorkflow>(
@@ -214,7 +293,7 @@ export function voiceRoutes(app: FastifyInstance): void {
           },
         ),
       }),
-    );
+    }));
   });
 
   app.post('/voice/event', twilioRoute, async (request, reply) => {
@@ -235,13 +314,31 @@ export function voiceRoutes(app: FastifyInstance): void {
       request: requestFor(on, step, params),
       attempt: 1,
     };
-    const retryPath = `/voice/event?wf=${workflowId}&step=${encodeURIComponent(step)}&on=${on}`;
-    return answer(request, reply, workflowId, retryPath, token, () =>
-      temporal.workflow.getHandle(workflowId).executeUpdate(callWebhookUpdate, {
+    // An action URL minted in journal mode carries the state it was answered from.
+    const st = typeof query.st === 'string' ? query.st : '';
+    const carried = journalMode && st ? decodeStepToken(stepKey, callSid, st) : undefined;
+    if (carried && on !== 'resume' && `${carried.state.seq}.${carried.state.node}` !== step) {
+      throw new HttpError('badRequest', 'st does not match step');
+    }
+    const ivr = carried
+      ? await app.ivrs.version(app.db, carried.ivrId, carried.ivrVersion)
+      : undefined;
+    const retryPath = eventPath(workflowId, step, on, carried ? st : undefined);
+    if (carried && ivr) {
+      const input = callInputFor(params, ivr, config.CALL_LINGER_SECONDS);
+      // A journaled call stays journaled: while PostgreSQL is away the caller holds and retries.
+      return answer(request, reply, workflowId, retryPath, token, () =>
+        on === 'resume'
+          ? Promise.resolve({ plan: reprompt(ivr, carried.state).plan, st })
+          : journaled(request, workflowId, input, token.updateId, token.request, carried.state),
+      );
+    }
+    return answer(request, reply, workflowId, retryPath, token, async () => ({
+      plan: await temporal.workflow.getHandle(workflowId).executeUpdate(callWebhookUpdate, {
         args: [token.request],
         updateId: token.updateId,
       }),
-    );
+    }));
   });
 
   app.post('/voice/status', twilioRoute, async (request, reply) => {
@@ -267,6 +364,19 @@ export function voiceRoutes(app: FastifyInstance): void {
         ? callInputFor(params, ivr, config.CALL_LINGER_SECONDS)
         : undefined;
     const workflowId = callWorkflowId(callSid);
+    const entry = { kind: 'status' as const, eventKey: event.eventKey, workflowId, payload: event };
+    const park = (): Promise<unknown> =>
+      parkSignal(app.db, { ...entry, ...(input ? { startInput: input } : {}) });
+    if (journalMode) {
+      // Journaled like the steps, and delivered with them by the relay in one signal per call.
+      try {
+        await withTimeout(config.WEBHOOK_UPDATE_BUDGET_MS, park());
+        log.info({ callStatus, sequence: event.sequenceNumber }, 'call status journaled');
+        return await reply.code(204).send();
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, 'could not journal the status; signalling');
+      }
+    }
     try {
       await temporal.withDeadline(Date.now() + config.WEBHOOK_UPDATE_BUDGET_MS, () =>
         signalCall(temporal, config.TEMPORAL_TASK_QUEUE, workflowId, event, input),
@@ -282,13 +392,7 @@ export function voiceRoutes(app: FastifyInstance): void {
       // Temporal is unreachable or slow: park the event so the relay delivers it later.
       log.warn({ err: (err as Error).message, callStatus }, 'parking status signal');
       try {
-        await parkSignal(app.db, {
-          eventKey: event.eventKey,
-          workflowId,
-          signalName: callStatusSignal.name,
-          payload: event,
-          startInput: input,
-        });
+        await park();
       } catch (parkErr) {
         log.error({ err: (parkErr as Error).message }, 'could not park status signal');
         throw new HttpError('unavailable', 'status not accepted; retry');

@@ -1,0 +1,85 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { Client } from 'pg';
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+function children(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .split(' ')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** User plus system CPU milliseconds of a process and all its descendants (Linux /proc). */
+export function cpuMsOfTree(pid: number): number {
+  let total = 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    total = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return 0;
+  }
+  for (const child of children(pid)) total += cpuMsOfTree(child);
+  return total;
+}
+
+/** CPU milliseconds by pid of every process with this command name (e.g. PostgreSQL backends). */
+export function cpuMsByPid(name: string): Map<number, number> {
+  const byPid = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== name) continue;
+      byPid.set(Number(entry), cpuMsOfTree(Number(entry)));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return byPid;
+}
+
+/**
+ * CPU used between two snapshots. A process that exited in between is not counted (its time is
+ * gone from /proc), so this can only under-count short-lived backends.
+ */
+export function cpuMsBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  return total;
+}
+
+/**
+ * Seconds until the durable record has caught up with the callers: the outbox is empty and every
+ * call's log row shows a final status (written by its workflow after the last callback).
+ */
+export async function catchUpSeconds(
+  databaseUrl: string,
+  timeoutMs = 300_000,
+): Promise<number | null> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  const started = performance.now();
+  try {
+    for (;;) {
+      const { rows } = await db.query<{ outbox: string; open: string }>(
+        `SELECT (SELECT count(*) FROM signal_outbox) AS outbox,
+                (SELECT count(*) FROM calls WHERE status NOT IN ('completed', 'busy', 'failed',
+                  'no-answer', 'canceled')) AS open`,
+      );
+      const { outbox, open } = rows[0]!;
+      if (outbox === '0' && open === '0') return (performance.now() - started) / 1000;
+      if (performance.now() - started > timeoutMs) {
+        console.error(`not caught up: ${outbox} outbox rows, ${open} calls without final status`);
+        return null;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await db.end();
+  }
+}

@@ -1,0 +1,192 @@
+import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import type { callWorkflow } from '../../workflows/call';
+import {
+  callJournalSignal,
+  callStatusSignal,
+  type CallInput,
+  type CallStatusEvent,
+  type CallStep,
+  type JournalEntry,
+} from '../../workflows/definitions';
+import type { Db } from '../db/pool';
+import { callStartOptions } from '../temporal/call-start';
+
+/** A row of the outbox: a status callback, or a webhook step answered in journal mode. */
+export type OutboxEntry = {
+  eventKey: string;
+  workflowId: string;
+  /** When present, delivery starts the call workflow if it does not exist yet. */
+  startInput?: CallInput;
+} & ({ kind: 'status'; payload: CallStatusEvent } | { kind: 'step'; payload: CallStep });
+
+export interface RelayLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  debug(obj: object, msg: string): void;
+}
+
+/** Delivers a status event to its call, starting the workflow when the callback came first. */
+export async function signalCall(
+  temporal: Client,
+  taskQueue: string,
+  workflowId: string,
+  event: CallStatusEvent,
+  startInput: CallInput | undefined,
+): Promise<void> {
+  if (!startInput) {
+    await temporal.workflow.getHandle(workflowId).signal(callStatusSignal, event);
+    return;
+  }
+  await temporal.workflow.signalWithStart('callWorkflow', {
+    ...callStartOptions(startInput, taskQueue),
+    signal: callStatusSignal,
+    signalArgs: [event],
+  });
+}
+
+/**
+ * Writes an entry to the outbox and returns the payload stored under its event key: the new one,
+ * or for a retried request the one written first, so a retry is answered exactly as the first.
+ */
+export async function parkSignal<E extends OutboxEntry>(db: Db, entry: E): Promise<E['payload']> {
+  const { rows } = await db.query<{ payload: E['payload'] }>(
+    `INSERT INTO signal_outbox (event_key, workflow_id, signal_name, payload, start_input)
+     VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (event_key) DO UPDATE SET event_key = EXCLUDED.event_key
+     RETURNING payload`,
+    [
+      entry.eventKey,
+      entry.workflowId,
+      entry.kind,
+      JSON.stringify(entry.payload),
+      entry.startInput ? JSON.stringify(entry.startInput) : null,
+    ],
+  );
+  return rows[0]?.payload ?? entry.payload;
+}
+
+/** Longer than any one delivery round takes; a lease that outlives its relay expires. */
+const LEASE_SECONDS = 60;
+
+const callIsOver = (err: unknown): boolean =>
+  err instanceof WorkflowNotFoundError || err instanceof WorkflowExecutionAlreadyStartedError;
+
+interface Row {
+  id: string;
+  workflow_id: string;
+  signal_name: string;
+  payload: unknown;
+  start_input: CallInput | null;
+}
+
+const entryOf = (row: Row): JournalEntry =>
+  row.signal_name === 'step'
+    ? { kind: 'step', step: row.payload as CallStep }
+    : { kind: 'status', event: row.payload as CallStatusEvent };
+
+/** One signal carries everything waiting for a call: a workflow task per call, not per row. */
+async function deliverCall(
+  temporal: Client,
+  taskQueue: string,
+  workflowId: string,
+  rows: Row[],
+): Promise<void> {
+  const entries = rows.map(entryOf);
+  const startInput = rows.find((r) => r.start_input)?.start_input;
+  if (!startInput) {
+    await temporal.workflow.getHandle(workflowId).signal(callJournalSignal, entries);
+    return;
+  }
+  await temporal.workflow.signalWithStart<typeof callWorkflow, [JournalEntry[]]>('callWorkflow', {
+    ...callStartOptions(startInput, taskQueue),
+    signal: callJournalSignal,
+    signalArgs: [entries],
+  });
+}
+
+/**
+ * Delivers the outbox: status callbacks parked while Temporal was away, and journaled webhook
+ * steps. Rows are leased so several relays can run at once, grouped by call and kept in arrival
+ * order, and deleted only once Temporal took them (or the call's workflow is gone): delivery is at
+ * least once, and the workflow's dedupe by event key makes it exactly once.
+ */
+export async function relayParkedSignals(
+  db: Db,
+  temporal: Client,
+  taskQueue: string,
+  log: RelayLog,
+  batch = 500,
+): Promise<number> {
+  // A short statement claims rows: no lock is held while Temporal is being called. A relay that
+  // dies mid-delivery leaves leases that expire, and its rows are delivered again (at least once).
+  const { rows } = await db.query<Row>(
+    `UPDATE signal_outbox SET leased_until = now() + make_interval(secs => $2)
+      WHERE id IN (SELECT id FROM signal_outbox
+                    WHERE leased_until IS NULL OR leased_until < now()
+                    ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+      RETURNING id, workflow_id, signal_name, payload, start_input`,
+    [batch, LEASE_SECONDS],
+  );
+  rows.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
+  const byCall = new Map<string, Row[]>();
+  for (const row of rows)
+    byCall.set(row.workflow_id, [...(byCall.get(row.workflow_id) ?? []), row]);
+  const done: string[] = [];
+  const failed: { ids: string[]; error: string }[] = [];
+  await Promise.all(
+    [...byCall].map(async ([workflowId, callRows]) => {
+      try {
+        await deliverCall(temporal, taskQueue, workflowId, callRows);
+      } catch (err) {
+        if (!callIsOver(err)) {
+          failed.push({ ids: callRows.map((r) => r.id), error: (err as Error).message });
+          return;
+        }
+        log.warn({ workflowId }, 'outbox rows for a call whose workflow has ended; dropped');
+      }
+      done.push(...callRows.map((r) => r.id));
+    }),
+  );
+  if (done.length > 0) await db.query('DELETE FROM signal_outbox WHERE id = ANY($1)', [done]);
+  for (const f of failed) {
+    await db.query(
+      `UPDATE signal_outbox SET leased_until = NULL, attempts = attempts + 1, last_error = $2
+        WHERE id = ANY($1)`,
+      [f.ids, f.error.slice(0, 500)],
+    );
+  }
+  return done.length;
+}
+
+/** Runs the relay every `intervalMs` until stopped; a full batch goes round again at once. */
+export function startSignalRelay(
+  db: Db,
+  temporal: Client,
+  taskQueue: string,
+  log: RelayLog,
+  intervalMs = 250,
+  batch = 500,
+): () => Promise<void> {
+  let stopped = false;
+  let current: Promise<unknown> = Promise.resolve();
+  const tick = (): void => {
+    if (stopped) return;
+    let again = false;
+    current = relayParkedSignals(db, temporal, taskQueue, log, batch)
+      .then((n) => {
+        again = n >= batch;
+        if (n > 0) log.debug({ delivered: n }, 'relayed outbox rows');
+      })
+      .catch((err: Error) => log.debug({ err: err.message }, 'outbox relay round failed'))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, again ? 0 : intervalMs);
+      });
+  };
+  let timer = setTimeout(tick, intervalMs);
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await current;
+  };
+}
