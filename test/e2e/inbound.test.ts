@@ -1,8 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildSimulator, type CallRun, type PartyScript, type Simulator } from '../../src/sim';
-import { WorkflowNotFoundError } from '@temporalio/common';
-import type { callWorkflow } from '../../workflows/call';
-import { callSnapshotQuery, callWorkflowId, type CallSnapshot } from '../../workflows/definitions';
+import { callSnapshotQuery, callWorkflowId } from '../../workflows/definitions';
 import { ACCOUNT_SID, AUTH_TOKEN, loadIvr } from '../helpers/env';
 import { LiveStack } from '../helpers/live-stack';
 
@@ -39,22 +37,6 @@ async function callRow(
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`call ${callSid} never reached ${status}`);
-}
-
-/**
- * The call workflow's result. In journal mode the relay starts the workflow a moment after the
- * caller's first answer, so a simulated call can be over before its workflow exists.
- */
-async function resultOf(callSid: string): Promise<CallSnapshot> {
-  const handle = stack.client.workflow.getHandle<typeof callWorkflow>(callWorkflowId(callSid));
-  for (let i = 0; ; i++) {
-    try {
-      return await handle.result();
-    } catch (err) {
-      if (!(err instanceof WorkflowNotFoundError) || i >= 50) throw err;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
 }
 
 async function eventKinds(callSid: string): Promise<string[]> {
@@ -166,7 +148,7 @@ describe.each(['update', 'journal'] as const)(
         .filter((c) => c.kind === 'status' && c.callSid === run.callSid);
       expect(sent.some((c) => c.fault === 'duplicate')).toBe(true);
       // Reordered callbacks can put 'completed' first: the log is whole once the workflow closes.
-      await resultOf(run.callSid);
+      await stack.callResult(run.callSid);
       expect(await callRow(run.callSid)).toMatchObject({ status: 'completed' });
       const { rows } = await stack.db.query<{ sequence_number: number; call_status: string }>(
         `SELECT sequence_number, call_status FROM call_events
@@ -206,7 +188,7 @@ describe.each(['update', 'journal'] as const)(
         voiceUrl: `${stack.baseUrl}/voice/inbound`,
         script: { gathers: [{ silence: true }, { silence: true }, { silence: true }] },
       });
-      const result = await resultOf(run.callSid);
+      const result = await stack.callResult(run.callSid);
       expect(result).toMatchObject({
         status: 'completed',
         state: { node: 'goodbye', ended: true },

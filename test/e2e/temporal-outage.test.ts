@@ -14,6 +14,7 @@ let temporal: ChildProcess;
 let port: number;
 let dbFile: string;
 let stack: LiveStack;
+let journalStack: LiveStack;
 let sim: Simulator;
 
 const startTemporal = async (): Promise<void> => {
@@ -33,6 +34,11 @@ beforeAll(async () => {
     { WEBHOOK_UPDATE_BUDGET_MS: '1000' },
     `127.0.0.1:${port}`,
   );
+  journalStack = await LiveStack.start(
+    loadIvr('test-line'),
+    { WEBHOOK_MODE: 'journal', WEBHOOK_UPDATE_BUDGET_MS: '1000', CALL_LINGER_SECONDS: '1' },
+    `127.0.0.1:${port}`,
+  );
   sim = buildSimulator({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, seed: 11 });
   await sim.start(0);
 });
@@ -40,6 +46,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await sim?.close();
   await stack?.stop();
+  await journalStack?.stop();
   if (temporal?.exitCode === null) await stopTemporal();
 });
 
@@ -93,6 +100,60 @@ describe('Temporal stopped mid-call', () => {
     const outbox = await stack.db.query('SELECT 1 FROM signal_outbox WHERE workflow_id = $1', [
       `call-${run.callSid}`,
     ]);
+    expect(outbox.rowCount).toBe(0);
+  });
+});
+
+describe('Temporal stopped mid-call, journal mode', () => {
+  it('the caller goes on without holding, and the workflow catches up with every step and event', async () => {
+    sim.setParty('+15005550101', { answer: 'answer' });
+    let outage: Promise<void> | undefined;
+    const started = sim.startInboundCall({
+      to: '+15005550006',
+      from: '+14155550100',
+      voiceUrl: `${journalStack.baseUrl}/voice/inbound`,
+      statusCallback: `${journalStack.baseUrl}/voice/status`,
+      statusCallbackEvents: ['initiated', 'ringing', 'answered', 'completed'],
+      script: { gathers: [{ digits: '1' }] },
+      onEntry: (entry) => {
+        if (entry.type === 'input' && !outage) outage = stopTemporal();
+      },
+    });
+    // The whole call happens while Temporal is down: nothing the caller hears depends on it.
+    const run = await started.result;
+    await sim.idle();
+    await outage;
+    expect(run.errors).toEqual([]);
+    const said = run.transcript.of('say').map((s) => s.text);
+    expect(said).not.toContain('Please hold while we connect you.');
+    expect(said.filter((t) => t === 'Connecting you to sales.')).toHaveLength(1);
+    const waiting = await journalStack.db.query(
+      'SELECT 1 FROM signal_outbox WHERE workflow_id = $1',
+      [`call-${run.callSid}`],
+    );
+    expect(waiting.rowCount).toBeGreaterThan(0);
+
+    await startTemporal();
+    const result = await journalStack.callResult(run.callSid);
+    expect(result).toMatchObject({ status: 'completed', state: { node: 'sales', ended: true } });
+    const { rows } = await journalStack.db.query<{ kind: string; sequence_number: number | null }>(
+      'SELECT kind, sequence_number FROM call_events WHERE call_sid = $1 ORDER BY id',
+      [run.callSid],
+    );
+    expect(rows.filter((r) => r.kind === 'ivr.selected')).toHaveLength(1);
+    const sent = new Set(
+      run.transcript
+        .of('callback')
+        .filter((c) => c.kind === 'status' && c.callSid === run.callSid)
+        .map((c) => c.sequenceNumber),
+    );
+    expect(new Set(rows.filter((r) => r.kind === 'status').map((r) => r.sequence_number))).toEqual(
+      sent,
+    );
+    const outbox = await journalStack.db.query(
+      'SELECT 1 FROM signal_outbox WHERE workflow_id = $1',
+      [`call-${run.callSid}`],
+    );
     expect(outbox.rowCount).toBe(0);
   });
 });

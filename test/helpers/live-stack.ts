@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
@@ -8,6 +9,8 @@ import { IvrRegistry } from '../../src/ivr/registry';
 import { buildApp } from '../../src/server/app';
 import { startSignalRelay } from '../../src/outbox/signal-outbox';
 import { createWorker } from '../../src/worker/create-worker';
+import type { callWorkflow } from '../../workflows/call';
+import { callWorkflowId, type CallSnapshot } from '../../workflows/definitions';
 import type { IvrDefinition } from '../../workflows/ivr/types';
 import { freePort } from '../../src/temporal/dev-server';
 import { nativeConnection, temporalClient, testConfig, testDb, workflowBundle } from './env';
@@ -51,6 +54,23 @@ export class LiveStack {
     stack.stopRelay = startSignalRelay(db, client, config.TEMPORAL_TASK_QUEUE, app.log, 200);
     await stack.startWorker();
     return stack;
+  }
+
+  /**
+   * The call workflow's result. In journal mode the relay starts the workflow a moment after the
+   * caller's first answer (or once Temporal is back), so a call can be over before it exists.
+   */
+  async callResult(callSid: string, timeoutMs = 20_000): Promise<CallSnapshot> {
+    const handle = this.client.workflow.getHandle<typeof callWorkflow>(callWorkflowId(callSid));
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        return await handle.result();
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError) || Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
   }
 
   get baseUrl(): string {

@@ -15,8 +15,8 @@ let temporal: FakeTemporal;
 let app: FastifyInstance;
 let config: Config;
 
-async function start(database: Db = db): Promise<void> {
-  config = testConfig({ WEBHOOK_MODE: 'journal' });
+async function start(database: Db = db, mode = 'journal'): Promise<void> {
+  config = testConfig({ WEBHOOK_MODE: mode });
   temporal = new FakeTemporal();
   app = await buildApp({
     config,
@@ -121,6 +121,20 @@ describe('journal mode', () => {
     const wrong = await app.inject(signedPost({ config }, otherStep, params));
     expect(wrong.statusCode).toBe(400);
     expect(await outbox(callSid)).toHaveLength(1);
+  });
+
+  it('keeps a journaled call journaled on a server in update mode', async () => {
+    await start();
+    const callSid = randomCallSid();
+    const gather = actionOf((await app.inject(inbound(callSid))).body);
+    await app.close();
+    await start(db, 'update');
+    const press = await app.inject(
+      signedPost({ config }, gather, { ...inboundParams({ CallSid: callSid }), Digits: '1' }),
+    );
+    expect(press.body).toContain('<Dial');
+    expect(temporal.calls).toEqual([]);
+    expect(await outbox(callSid)).toHaveLength(2);
   });
 
   it('journals status callbacks for the relay instead of signalling', async () => {

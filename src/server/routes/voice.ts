@@ -198,7 +198,6 @@ export function voiceRoutes(app: FastifyInstance): void {
    * which runs the same engine from the same state and instant, so it lands where the caller is.
    */
   async function journaled(
-    request: FastifyRequest,
     workflowId: string,
     input: CallInput,
     key: string,
@@ -272,7 +271,7 @@ export function voiceRoutes(app: FastifyInstance): void {
       // state, so the whole call stays with the workflow.
       const viaJournal = await withTimeout(
         config.WEBHOOK_UPDATE_BUDGET_MS,
-        journaled(request, workflowId, input, token.updateId, token.request, undefined),
+        journaled(workflowId, input, token.updateId, token.request, undefined),
       ).catch((err: Error) => {
         log.warn({ err: err.message }, 'could not journal the inbound step; asking the workflow');
         return undefined;
@@ -314,9 +313,10 @@ export function voiceRoutes(app: FastifyInstance): void {
       request: requestFor(on, step, params),
       attempt: 1,
     };
-    // An action URL minted in journal mode carries the state it was answered from.
+    // An action URL minted in journal mode carries the state it was answered from, and a call that
+    // started journaled stays journaled whatever mode this server runs in.
     const st = typeof query.st === 'string' ? query.st : '';
-    const carried = journalMode && st ? decodeStepToken(stepKey, callSid, st) : undefined;
+    const carried = st ? decodeStepToken(stepKey, callSid, st) : undefined;
     if (carried && on !== 'resume' && `${carried.state.seq}.${carried.state.node}` !== step) {
       throw new HttpError('badRequest', 'st does not match step');
     }
@@ -330,7 +330,7 @@ export function voiceRoutes(app: FastifyInstance): void {
       return answer(request, reply, workflowId, retryPath, token, () =>
         on === 'resume'
           ? Promise.resolve({ plan: reprompt(ivr, carried.state).plan, st })
-          : journaled(request, workflowId, input, token.updateId, token.request, carried.state),
+          : journaled(workflowId, input, token.updateId, token.request, carried.state),
       );
     }
     return answer(request, reply, workflowId, retryPath, token, async () => ({
