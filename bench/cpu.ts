@@ -1,4 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
+import type { Client as TemporalClient } from '@temporalio/client';
 import { Client } from 'pg';
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
@@ -14,18 +15,20 @@ function children(pid: number): number[] {
   }
 }
 
-/** User plus system CPU milliseconds of a process and all its descendants (Linux /proc). */
-export function cpuMsOfTree(pid: number): number {
-  let total = 0;
+/** User plus system CPU milliseconds of one process (Linux /proc). */
+function cpuMsOf(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    total = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
   } catch {
     return 0;
   }
-  for (const child of children(pid)) total += cpuMsOfTree(child);
-  return total;
+}
+
+/** CPU milliseconds of a process and all its descendants. */
+export function cpuMsOfTree(pid: number): number {
+  return children(pid).reduce((sum, child) => sum + cpuMsOfTree(child), cpuMsOf(pid));
 }
 
 /** CPU milliseconds by pid of every process with this command name (e.g. PostgreSQL backends). */
@@ -35,7 +38,7 @@ export function cpuMsByPid(name: string): Map<number, number> {
     if (!/^\d+$/.test(entry)) continue;
     try {
       if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== name) continue;
-      byPid.set(Number(entry), cpuMsOfTree(Number(entry)));
+      byPid.set(Number(entry), cpuMsOf(Number(entry)));
     } catch {
       // the process ended while we looked
     }
@@ -54,11 +57,13 @@ export function cpuMsBetween(before: Map<number, number>, after: Map<number, num
 }
 
 /**
- * Seconds until the durable record has caught up with the callers: the outbox is empty and every
- * call's log row shows a final status (written by its workflow after the last callback).
+ * Seconds until the background has caught up with the callers: the outbox is empty, every call's
+ * log row shows a final status (written by its workflow after the last callback), and every call
+ * workflow has closed, so no work of one run spills into the next.
  */
 export async function catchUpSeconds(
   databaseUrl: string,
+  temporal: TemporalClient,
   timeoutMs = 300_000,
 ): Promise<number | null> {
   const db = new Client({ connectionString: databaseUrl });
@@ -72,7 +77,11 @@ export async function catchUpSeconds(
                   'no-answer', 'canceled')) AS open`,
       );
       const { outbox, open } = rows[0]!;
-      if (outbox === '0' && open === '0') return (performance.now() - started) / 1000;
+      const running =
+        outbox === '0' && open === '0'
+          ? (await temporal.workflow.count('ExecutionStatus = "Running"')).count
+          : -1;
+      if (running === 0) return (performance.now() - started) / 1000;
       if (performance.now() - started > timeoutMs) {
         console.error(`not caught up: ${outbox} outbox rows, ${open} calls without final status`);
         return null;

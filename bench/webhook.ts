@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { createPool } from '../src/db/pool';
 import { routeNumber, saveIvr } from '../src/ivr/store';
 import { readFileSync } from 'node:fs';
+import { connectClient } from '../src/temporal/connect';
 import { freePort } from '../src/temporal/dev-server';
 import type { ChildProcess } from 'node:child_process';
 import { catchUpSeconds, cpuMsBetween, cpuMsByPid, cpuMsOfTree } from './cpu';
@@ -112,6 +113,10 @@ async function main(): Promise<void> {
   // server, as a deployment gives the latency-critical process the larger CPU share.
   const nice = Number(values['background-nice']);
   const stack = await startStack('switchboard_bench_test', nice);
+  const temporal = await connectClient({
+    TEMPORAL_ADDRESS: stack.temporalAddress,
+    TEMPORAL_NAMESPACE: 'default',
+  });
   const db = createPool(stack.databaseUrl, 2);
   await saveIvr(db, JSON.parse(readFileSync(ivrFile, 'utf8')));
   await routeNumber(db, '*', 'test-line');
@@ -131,6 +136,9 @@ async function main(): Promise<void> {
     TWILIO_API_BASE_URL: '',
     HTTP_HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
+    // Workflows close 5 s after their call instead of 60, so a run's closing work ends before the
+    // next run starts (catch-up waits for it).
+    CALL_LINGER_SECONDS: '5',
     // Overwritten per server; the worker needs a value as every process validates the same config.
     PUBLIC_BASE_URL: 'http://127.0.0.1',
   };
@@ -212,7 +220,7 @@ async function main(): Promise<void> {
       // The workflows record calls after the callers heard their answers: wait for that to finish,
       // so runs do not overlap, and report how far behind the record was.
       if (target !== 'control') {
-        const seconds = await catchUpSeconds(stack.databaseUrl);
+        const seconds = await catchUpSeconds(stack.databaseUrl, temporal);
         result.catchUpSeconds = seconds === null ? null : round1(seconds);
       }
       const after = {
@@ -288,6 +296,7 @@ async function main(): Promise<void> {
     };
     console.log(JSON.stringify(summary, null, 2));
   } finally {
+    await temporal.connection.close();
     await stack.stop();
   }
 }

@@ -9,6 +9,7 @@ import {
   type CallStep,
   type JournalEntry,
 } from '../../workflows/definitions';
+import type { IvrDefinition } from '../../workflows/ivr/types';
 import type { Db } from '../db/pool';
 import { callStartOptions } from '../temporal/call-start';
 
@@ -19,6 +20,27 @@ export type OutboxEntry = {
   /** When present, delivery starts the call workflow if it does not exist yet. */
   startInput?: CallInput;
 } & ({ kind: 'status'; payload: CallStatusEvent } | { kind: 'step'; payload: CallStep });
+
+/**
+ * How a row keeps what starts its call: the IVR by id and version, not the whole definition
+ * (every row of a call would repeat it). Rows written before this carry the full CallInput.
+ */
+type StoredStart = Omit<CallInput, 'ivr'> & { ivr: { id: string; version: number } };
+
+/** Finds an IVR version for the relay: `IvrRegistry.version` bound to its database. */
+export type IvrLookup = (id: string, version: number) => Promise<IvrDefinition | undefined>;
+
+const stored = (input: CallInput): StoredStart => ({
+  ...input,
+  ivr: { id: input.ivr.id, version: input.ivr.version },
+});
+
+async function hydrate(start: StoredStart | CallInput, ivrs: IvrLookup): Promise<CallInput> {
+  if ('nodes' in start.ivr) return start as CallInput;
+  const ivr = await ivrs(start.ivr.id, start.ivr.version);
+  if (!ivr) throw new Error(`IVR ${start.ivr.id} v${start.ivr.version} is not stored`);
+  return { ...start, ivr };
+}
 
 export interface RelayLog {
   info(obj: object, msg: string): void;
@@ -60,7 +82,7 @@ export async function parkSignal<E extends OutboxEntry>(db: Db, entry: E): Promi
       entry.workflowId,
       entry.kind,
       JSON.stringify(entry.payload),
-      entry.startInput ? JSON.stringify(entry.startInput) : null,
+      entry.startInput ? JSON.stringify(stored(entry.startInput)) : null,
     ],
   );
   return rows[0]?.payload ?? entry.payload;
@@ -77,7 +99,7 @@ interface Row {
   workflow_id: string;
   signal_name: string;
   payload: unknown;
-  start_input: CallInput | null;
+  start_input: StoredStart | CallInput | null;
 }
 
 const entryOf = (row: Row): JournalEntry =>
@@ -89,17 +111,18 @@ const entryOf = (row: Row): JournalEntry =>
 async function deliverCall(
   temporal: Client,
   taskQueue: string,
+  ivrs: IvrLookup,
   workflowId: string,
   rows: Row[],
 ): Promise<void> {
   const entries = rows.map(entryOf);
-  const startInput = rows.find((r) => r.start_input)?.start_input;
-  if (!startInput) {
+  const start = rows.find((r) => r.start_input)?.start_input;
+  if (!start) {
     await temporal.workflow.getHandle(workflowId).signal(callJournalSignal, entries);
     return;
   }
   await temporal.workflow.signalWithStart<typeof callWorkflow, [JournalEntry[]]>('callWorkflow', {
-    ...callStartOptions(startInput, taskQueue),
+    ...callStartOptions(await hydrate(start, ivrs), taskQueue),
     signal: callJournalSignal,
     signalArgs: [entries],
   });
@@ -115,6 +138,7 @@ export async function relayParkedSignals(
   db: Db,
   temporal: Client,
   taskQueue: string,
+  ivrs: IvrLookup,
   log: RelayLog,
   batch = 500,
 ): Promise<number> {
@@ -137,7 +161,7 @@ export async function relayParkedSignals(
   await Promise.all(
     [...byCall].map(async ([workflowId, callRows]) => {
       try {
-        await deliverCall(temporal, taskQueue, workflowId, callRows);
+        await deliverCall(temporal, taskQueue, ivrs, workflowId, callRows);
       } catch (err) {
         if (!callIsOver(err)) {
           failed.push({ ids: callRows.map((r) => r.id), error: (err as Error).message });
@@ -164,6 +188,7 @@ export function startSignalRelay(
   db: Db,
   temporal: Client,
   taskQueue: string,
+  ivrs: IvrLookup,
   log: RelayLog,
   intervalMs = 250,
   batch = 500,
@@ -173,7 +198,7 @@ export function startSignalRelay(
   const tick = (): void => {
     if (stopped) return;
     let again = false;
-    current = relayParkedSignals(db, temporal, taskQueue, log, batch)
+    current = relayParkedSignals(db, temporal, taskQueue, ivrs, log, batch)
       .then((n) => {
         again = n >= batch;
         if (n > 0) log.debug({ delivered: n }, 'relayed outbox rows');

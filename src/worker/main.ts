@@ -2,6 +2,7 @@ import 'dotenv/config';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { createPool } from '../db/pool';
+import { IvrRegistry } from '../ivr/registry';
 import { createLogger } from '../logger';
 import { startSignalRelay } from '../outbox/signal-outbox';
 import { connectClient } from '../temporal/connect';
@@ -21,7 +22,14 @@ async function main(): Promise<void> {
   // The outbox relay lives here, off the webhook server's event loop: it delivers journaled steps and
   // parked status callbacks to their calls, and shares the worker's fate (no worker, no progress).
   const temporal = await connectClient(config);
-  const stopRelay = startSignalRelay(db, temporal, config.TEMPORAL_TASK_QUEUE, log);
+  const ivrs = new IvrRegistry();
+  const stopRelay = startSignalRelay(
+    db,
+    temporal,
+    config.TEMPORAL_TASK_QUEUE,
+    (id, version) => ivrs.version(db, id, version),
+    log,
+  );
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker started');
   // Worker.run() handles SIGINT/SIGTERM itself: it stops polling and lets running tasks finish.
   await worker.run();

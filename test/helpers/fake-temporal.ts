@@ -9,6 +9,8 @@ export interface TemporalCall {
   name: string;
   updateId?: string;
   args: unknown[];
+  /** The workflow's own arguments, for calls that may start it. */
+  startArgs?: unknown[];
 }
 
 interface Named {
@@ -84,13 +86,19 @@ export class FakeTemporal {
     },
     signalWithStart: (
       _workflow: string,
-      options: { workflowId: string; signal: Named; signalArgs: unknown[] },
+      options: {
+        workflowId: string;
+        signal: Named | string;
+        signalArgs: unknown[];
+        args?: unknown[];
+      },
     ): Promise<void> => {
       const call: TemporalCall = {
         method: 'signalWithStart',
         workflowId: options.workflowId,
-        name: options.signal.name,
+        name: typeof options.signal === 'string' ? options.signal : options.signal.name,
         args: options.signalArgs,
+        startArgs: options.args,
       };
       this.calls.push(call);
       return this.bounded(() => this.onSignal(call));

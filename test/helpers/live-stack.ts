@@ -51,7 +51,14 @@ export class LiveStack {
     const app = await buildApp({ config, db, temporal: client, ivrs, logger: false });
     await app.listen({ host: '127.0.0.1', port });
     const stack = new LiveStack(config, app, db, client, connection);
-    stack.stopRelay = startSignalRelay(db, client, config.TEMPORAL_TASK_QUEUE, app.log, 200);
+    stack.stopRelay = startSignalRelay(
+      db,
+      client,
+      config.TEMPORAL_TASK_QUEUE,
+      (id, version) => ivrs.version(db, id, version),
+      app.log,
+      200,
+    );
     await stack.startWorker();
     return stack;
   }

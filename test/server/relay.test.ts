@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/db/pool';
+import { parkSignal, relayParkedSignals } from '../../src/outbox/signal-outbox';
+import type { CallInput, CallStatusEvent, JournalEntry } from '../../workflows/definitions';
+import { ACCOUNT_SID, loadIvr, quietLogger, randomCallSid, testDb } from '../helpers/env';
+import { FakeServiceError, FakeTemporal, UNAVAILABLE } from '../helpers/fake-temporal';
+
+/** The outbox relay against the real test database and a recording Temporal fake. */
+let db: Db;
+beforeAll(() => {
+  db = testDb();
+});
+afterAll(() => db?.end());
+
+const ivr = loadIvr('test-line');
+const lookup = (id: string, version: number) =>
+  Promise.resolve(id === ivr.id && version === ivr.version ? ivr : undefined);
+
+function inputFor(callSid: string): CallInput {
+  return {
+    callSid,
+    accountSid: ACCOUNT_SID,
+    from: '+14155550100',
+    to: '+15005550006',
+    direction: 'inbound',
+    ivr,
+    lingerSeconds: 5,
+  };
+}
+
+const status = (callSid: string, seq: number): CallStatusEvent => ({
+  eventKey: `${callSid}:status:${seq}`,
+  callStatus: seq === 0 ? 'in-progress' : 'completed',
+  sequenceNumber: seq,
+  timestamp: '2026-11-23T12:00:00.000Z',
+});
+
+async function rowsOf(callSid: string): Promise<number> {
+  const { rowCount } = await db.query('SELECT 1 FROM signal_outbox WHERE workflow_id = $1', [
+    `call-${callSid}`,
+  ]);
+  return rowCount ?? 0;
+}
+
+async function relayAll(temporal: FakeTemporal): Promise<void> {
+  while ((await relayParkedSignals(db, temporal.asClient(), 'q', lookup, quietLogger)) > 0);
+}
+
+describe('outbox relay', () => {
+  it('sends a call its rows as one signal, in order, and starts it with the stored IVR version', async () => {
+    const callSid = randomCallSid();
+    const workflowId = `call-${callSid}`;
+    const step = {
+      key: 'in',
+      request: { kind: 'inbound' as const },
+      decidedAt: '2026-11-23T12:00:00.000Z',
+    };
+    await parkSignal(db, {
+      kind: 'step',
+      eventKey: `${workflowId}:step:in`,
+      workflowId,
+      payload: step,
+      startInput: inputFor(callSid),
+    });
+    await parkSignal(db, {
+      kind: 'status',
+      eventKey: status(callSid, 0).eventKey,
+      workflowId,
+      payload: status(callSid, 0),
+    });
+    const stored = await db.query<{ start_input: { ivr: object } }>(
+      'SELECT start_input FROM signal_outbox WHERE workflow_id = $1 AND start_input IS NOT NULL',
+      [workflowId],
+    );
+    // The row keeps the IVR by reference, not the whole definition.
+    expect(stored.rows[0]!.start_input.ivr).toEqual({ id: 'test-line', version: 1 });
+
+    const temporal = new FakeTemporal();
+    await relayAll(temporal);
+    const mine = temporal.calls.filter((c) => c.workflowId === workflowId);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ method: 'signalWithStart', name: 'callJournal' });
+    expect((mine[0]!.args[0] as JournalEntry[]).map((e) => e.kind)).toEqual(['step', 'status']);
+    expect((mine[0]!.startArgs![0] as CallInput).ivr).toEqual(ivr);
+    expect(await rowsOf(callSid)).toBe(0);
+  });
+
+  it('keeps rows Temporal did not take, counts the attempt, and delivers them later', async () => {
+    const callSid = randomCallSid();
+    const workflowId = `call-${callSid}`;
+    await parkSignal(db, {
+      kind: 'status',
+      eventKey: status(callSid, 1).eventKey,
+      workflowId,
+      payload: status(callSid, 1),
+    });
+    const down = new FakeTemporal();
+    down.onSignal = () => Promise.reject(new FakeServiceError(UNAVAILABLE, 'unavailable'));
+    await relayParkedSignals(db, down.asClient(), 'q', lookup, quietLogger);
+    const kept = await db.query<{
+      attempts: number;
+      leased_until: Date | null;
+      last_error: string;
+    }>('SELECT attempts, leased_until, last_error FROM signal_outbox WHERE workflow_id = $1', [
+      workflowId,
+    ]);
+    expect(kept.rows).toEqual([{ attempts: 1, leased_until: null, last_error: 'unavailable' }]);
+
+    const up = new FakeTemporal();
+    await relayAll(up);
+    expect(up.calls.filter((c) => c.workflowId === workflowId).map((c) => c.method)).toEqual([
+      'signal',
+    ]);
+    expect(await rowsOf(callSid)).toBe(0);
+  });
+
+  it('still reads rows written with the whole CallInput', async () => {
+    const callSid = randomCallSid();
+    const workflowId = `call-${callSid}`;
+    await db.query(
+      `INSERT INTO signal_outbox (event_key, workflow_id, signal_name, payload, start_input)
+       VALUES ($1, $2, 'callStatus', $3, $4)`,
+      [
+        status(callSid, 0).eventKey,
+        workflowId,
+        JSON.stringify(status(callSid, 0)),
+        JSON.stringify(inputFor(callSid)),
+      ],
+    );
+    const temporal = new FakeTemporal();
+    await relayAll(temporal);
+    const mine = temporal.calls.filter((c) => c.workflowId === workflowId);
+    expect((mine[0]!.startArgs![0] as CallInput).ivr).toEqual(ivr);
+    expect((mine[0]!.args[0] as JournalEntry[])[0]).toEqual({
+      kind: 'status',
+      event: status(callSid, 0),
+    });
+  });
+});
