@@ -63,22 +63,35 @@ async function insertCall(client: PoolClient, call: CallRow): Promise<void> {
   );
 }
 
-async function insertEvent(client: PoolClient, callSid: string, e: CallEventInput): Promise<void> {
+/** Every event of a batch in one statement; a retried batch inserts nothing twice. */
+async function insertEvents(
+  client: PoolClient,
+  callSid: string,
+  events: CallEventInput[],
+): Promise<void> {
+  if (events.length === 0) return;
   await client.query(
     `INSERT INTO call_events (call_sid, event_key, kind, sequence_number, call_status, detail, occurred_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     SELECT $1, e.event_key, e.kind, e.sequence_number, e.call_status, e.detail, e.occurred_at
+       FROM jsonb_to_recordset($2::jsonb) AS e(event_key text, kind text, sequence_number integer,
+                                               call_status text, detail jsonb, occurred_at timestamptz)
      ON CONFLICT (event_key) DO NOTHING`,
     [
       callSid,
-      e.eventKey,
-      e.kind,
-      e.sequenceNumber ?? null,
-      e.callStatus ?? null,
-      JSON.stringify(e.detail),
-      e.occurredAt,
+      JSON.stringify(
+        events.map((e) => ({
+          event_key: e.eventKey,
+          kind: e.kind,
+          sequence_number: e.sequenceNumber ?? null,
+          call_status: e.callStatus ?? null,
+          detail: e.detail,
+          occurred_at: e.occurredAt,
+        })),
+      ),
     ],
   );
-  if (e.callStatus !== undefined && e.sequenceNumber !== undefined) {
+  for (const e of events) {
+    if (e.callStatus === undefined || e.sequenceNumber === undefined) continue;
     // Only a newer SequenceNumber moves the status, and never off a final one.
     await client.query(
       `UPDATE calls
@@ -96,10 +109,12 @@ async function insertEvent(client: PoolClient, callSid: string, e: CallEventInpu
       ],
     );
   }
-  if (e.ivrNode !== undefined) {
+  // Where the caller is now: the last node the batch entered.
+  const node = [...events].reverse().find((e) => e.ivrNode !== undefined)?.ivrNode;
+  if (node !== undefined) {
     await client.query(`UPDATE calls SET ivr_node = $2, updated_at = now() WHERE call_sid = $1`, [
       callSid,
-      e.ivrNode,
+      node,
     ]);
   }
 }
@@ -132,7 +147,7 @@ export function createCallActivities(deps: { db: Db }) {
       try {
         await client.query('BEGIN');
         if (batch.call) await insertCall(client, batch.call);
-        for (const event of batch.events) await insertEvent(client, batch.callSid, event);
+        await insertEvents(client, batch.callSid, batch.events);
         // Consent is evidence: kept with CallSid and time, and audited.
         for (const consent of batch.consents) await insertConsent(client, batch.callSid, consent);
         await client.query('COMMIT');
