@@ -14,12 +14,12 @@ export interface Stack {
 }
 
 /** A throwaway real stack: a Temporal dev server and a freshly migrated database. */
-export async function startStack(databaseName: string, nice = 0): Promise<Stack> {
+export async function startStack(databaseName: string, wrapper: string[] = []): Promise<Stack> {
   const bin = execFileSync('bash', [path.join(root, 'scripts', 'ensure-temporal.sh')], {
     encoding: 'utf8',
   }).trim();
   const port = await freePort();
-  const temporal = await startDevServer(bin, port, [], nice);
+  const temporal = await startDevServer(bin, port, [], wrapper);
   const databaseUrl = `postgres://postgres@127.0.0.1:5432/${databaseName}`;
   await recreateDatabase(databaseUrl);
   await migrate(databaseUrl);
@@ -40,21 +40,23 @@ export async function startStack(databaseName: string, nice = 0): Promise<Stack>
 }
 
 /** Starts a project process (`npm run <script>`-like, through tsx) with the given environment. */
-export function startProcess(script: string, env: Record<string, string>, nice = 0): ChildProcess {
-  const node = [
+/** Starts a project process (`npm run <script>`-like, through tsx), optionally under a wrapper. */
+export function startProcess(
+  script: string,
+  env: Record<string, string>,
+  wrapper: string[] = [],
+): ChildProcess {
+  const [command, ...args] = [
+    ...wrapper,
     process.execPath,
     path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
     script,
   ];
-  return spawn(
-    nice > 0 ? 'nice' : node[0]!,
-    nice > 0 ? ['-n', String(nice), ...node] : node.slice(1),
-    {
-      cwd: root,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  return spawn(command, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 export async function waitFor(url: string, timeoutMs = 60_000): Promise<void> {

@@ -31,10 +31,10 @@ export async function startDevServer(
   bin: string,
   port: number,
   extraArgs: string[] = [],
-  /** Runs the server at this lower CPU priority (nice), as a benchmark's background does. */
-  nice = 0,
+  /** A command the server runs under, e.g. `nice -n 10` for a benchmark's background. */
+  wrapper: string[] = [],
 ): Promise<ChildProcess> {
-  const [command, prefix] = nice > 0 ? ['nice', ['-n', String(nice), bin]] : [bin, []];
+  const [command, ...prefix] = [...wrapper, bin];
   const child = spawn(
     command,
     [

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     config.TEMPORAL_TASK_QUEUE,
     (id, version) => ivrs.version(db, id, version),
     log,
+    config.OUTBOX_RELAY_INTERVAL_MS,
   );
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker started');
   // Worker.run() handles SIGINT/SIGTERM itself: it stops polling and lets running tasks finish.
