@@ -128,29 +128,50 @@ async function deliverCall(
   });
 }
 
+/** What a relay needs, and how it batches. */
+export interface Relay {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  ivrs: IvrLookup;
+  log: RelayLog;
+  /**
+   * A call's rows wait up to this long (from its oldest row) to go out together in one signal; a
+   * final status, or a row that failed before, sends them at once. Each signal is a workflow task,
+   * so a short IVR call costs one instead of one per webhook.
+   */
+  windowMs?: number;
+  /** Rows per round. */
+  batch?: number;
+}
+
+const FINAL_STATUSES = ['completed', 'busy', 'failed', 'no-answer', 'canceled'];
+
 /**
  * Delivers the outbox: status callbacks parked while Temporal was away, and journaled webhook
  * steps. Rows are leased so several relays can run at once, grouped by call and kept in arrival
  * order, and deleted only once Temporal took them (or the call's workflow is gone): delivery is at
  * least once, and the workflow's dedupe by event key makes it exactly once.
  */
-export async function relayParkedSignals(
-  db: Db,
-  temporal: Client,
-  taskQueue: string,
-  ivrs: IvrLookup,
-  log: RelayLog,
-  batch = 500,
-): Promise<number> {
+export async function relayParkedSignals(relay: Relay): Promise<number> {
+  const { db, temporal, taskQueue, ivrs, log, windowMs = 0, batch = 500 } = relay;
   // A short statement claims rows: no lock is held while Temporal is being called. A relay that
   // dies mid-delivery leaves leases that expire, and its rows are delivered again (at least once).
   const { rows } = await db.query<Row>(
     `UPDATE signal_outbox SET leased_until = now() + make_interval(secs => $2)
-      WHERE id IN (SELECT id FROM signal_outbox
-                    WHERE leased_until IS NULL OR leased_until < now()
-                    ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+      WHERE id IN (
+        SELECT id FROM signal_outbox
+         WHERE (leased_until IS NULL OR leased_until < now())
+           AND workflow_id IN (
+             SELECT workflow_id FROM signal_outbox
+              GROUP BY workflow_id
+             HAVING min(created_at) <= now() - make_interval(secs => $3)
+                 OR bool_or(attempts > 0)
+                 OR bool_or(signal_name IN ('status', 'callStatus')
+                            AND payload->>'callStatus' = ANY($4::text[])))
+         ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
       RETURNING id, workflow_id, signal_name, payload, start_input`,
-    [batch, LEASE_SECONDS],
+    [batch, LEASE_SECONDS, windowMs / 1000, FINAL_STATUSES],
   );
   rows.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
   const byCall = new Map<string, Row[]>();
@@ -184,26 +205,19 @@ export async function relayParkedSignals(
 }
 
 /** Runs the relay every `intervalMs` until stopped; a full batch goes round again at once. */
-export function startSignalRelay(
-  db: Db,
-  temporal: Client,
-  taskQueue: string,
-  ivrs: IvrLookup,
-  log: RelayLog,
-  intervalMs = 250,
-  batch = 500,
-): () => Promise<void> {
+export function startSignalRelay(relay: Relay, intervalMs = 250): () => Promise<void> {
+  const batch = relay.batch ?? 500;
   let stopped = false;
   let current: Promise<unknown> = Promise.resolve();
   const tick = (): void => {
     if (stopped) return;
     let again = false;
-    current = relayParkedSignals(db, temporal, taskQueue, ivrs, log, batch)
+    current = relayParkedSignals({ ...relay, batch })
       .then((n) => {
         again = n >= batch;
-        if (n > 0) log.debug({ delivered: n }, 'relayed outbox rows');
+        if (n > 0) relay.log.debug({ delivered: n }, 'relayed outbox rows');
       })
-      .catch((err: Error) => log.debug({ err: err.message }, 'outbox relay round failed'))
+      .catch((err: Error) => relay.log.debug({ err: err.message }, 'outbox relay round failed'))
       .finally(() => {
         if (!stopped) timer = setTimeout(tick, again ? 0 : intervalMs);
       });

@@ -24,11 +24,14 @@ async function main(): Promise<void> {
   const temporal = await connectClient(config);
   const ivrs = new IvrRegistry();
   const stopRelay = startSignalRelay(
-    db,
-    temporal,
-    config.TEMPORAL_TASK_QUEUE,
-    (id, version) => ivrs.version(db, id, version),
-    log,
+    {
+      db,
+      temporal,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      ivrs: (id, version) => ivrs.version(db, id, version),
+      log,
+      windowMs: config.OUTBOX_BATCH_WINDOW_MS,
+    },
     config.OUTBOX_RELAY_INTERVAL_MS,
   );
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker started');

@@ -52,11 +52,14 @@ export class LiveStack {
     await app.listen({ host: '127.0.0.1', port });
     const stack = new LiveStack(config, app, db, client, connection);
     stack.stopRelay = startSignalRelay(
-      db,
-      client,
-      config.TEMPORAL_TASK_QUEUE,
-      (id, version) => ivrs.version(db, id, version),
-      app.log,
+      {
+        db,
+        temporal: client,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        ivrs: (id, version) => ivrs.version(db, id, version),
+        log: app.log,
+        windowMs: config.OUTBOX_BATCH_WINDOW_MS,
+      },
       200,
     );
     await stack.startWorker();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/pool';
-import { parkSignal, relayParkedSignals } from '../../src/outbox/signal-outbox';
+import { parkSignal, relayParkedSignals, type Relay } from '../../src/outbox/signal-outbox';
 import type { CallInput, CallStatusEvent, JournalEntry } from '../../workflows/definitions';
 import { ACCOUNT_SID, loadIvr, quietLogger, randomCallSid, testDb } from '../helpers/env';
 import { FakeServiceError, FakeTemporal, UNAVAILABLE } from '../helpers/fake-temporal';
@@ -42,8 +42,17 @@ async function rowsOf(callSid: string): Promise<number> {
   return rowCount ?? 0;
 }
 
+const relayWith = (temporal: FakeTemporal, windowMs = 0): Relay => ({
+  db,
+  temporal: temporal.asClient(),
+  taskQueue: 'q',
+  ivrs: lookup,
+  log: quietLogger,
+  windowMs,
+});
+
 async function relayAll(temporal: FakeTemporal): Promise<void> {
-  while ((await relayParkedSignals(db, temporal.asClient(), 'q', lookup, quietLogger)) > 0);
+  while ((await relayParkedSignals(relayWith(temporal))) > 0);
 }
 
 describe('outbox relay', () => {
@@ -96,7 +105,7 @@ describe('outbox relay', () => {
     });
     const down = new FakeTemporal();
     down.onSignal = () => Promise.reject(new FakeServiceError(UNAVAILABLE, 'unavailable'));
-    await relayParkedSignals(db, down.asClient(), 'q', lookup, quietLogger);
+    await relayParkedSignals(relayWith(down));
     const kept = await db.query<{
       attempts: number;
       leased_until: Date | null;
@@ -110,6 +119,40 @@ describe('outbox relay', () => {
     await relayAll(up);
     expect(up.calls.filter((c) => c.workflowId === workflowId).map((c) => c.method)).toEqual([
       'signal',
+    ]);
+    expect(await rowsOf(callSid)).toBe(0);
+  });
+
+  it("holds a call's rows for the batch window, and sends them at once with its final status", async () => {
+    const callSid = randomCallSid();
+    const workflowId = `call-${callSid}`;
+    const step = {
+      key: 'in',
+      request: { kind: 'inbound' as const },
+      decidedAt: '2026-11-23T12:00:00.000Z',
+    };
+    await parkSignal(db, {
+      kind: 'step',
+      eventKey: `${workflowId}:step:in`,
+      workflowId,
+      payload: step,
+      startInput: inputFor(callSid),
+    });
+    const temporal = new FakeTemporal();
+    await relayParkedSignals(relayWith(temporal, 60_000));
+    expect(temporal.calls.filter((c) => c.workflowId === workflowId)).toEqual([]);
+    expect(await rowsOf(callSid)).toBe(1);
+
+    await parkSignal(db, {
+      kind: 'status',
+      eventKey: status(callSid, 1).eventKey,
+      workflowId,
+      payload: status(callSid, 1),
+    });
+    await relayParkedSignals(relayWith(temporal, 60_000));
+    const mine = temporal.calls.filter((c) => c.workflowId === workflowId);
+    expect(mine.map((c) => (c.args[0] as JournalEntry[]).map((e) => e.kind))).toEqual([
+      ['step', 'status'],
     ]);
     expect(await rowsOf(callSid)).toBe(0);
   });
