@@ -51,6 +51,23 @@ const relayWith = (temporal: FakeTemporal, windowMs = 0): Relay => ({
   windowMs,
 });
 
+/** The inbound step of a journaled call, as the webhook server writes it. */
+async function parkInbound(callSid: string): Promise<void> {
+  const workflowId = `call-${callSid}`;
+  const step = {
+    key: 'in',
+    request: { kind: 'inbound' as const },
+    decidedAt: '2026-11-23T12:00:00.000Z',
+  };
+  await parkSignal(db, {
+    kind: 'step',
+    eventKey: `${workflowId}:step:in`,
+    workflowId,
+    payload: step,
+    startInput: inputFor(callSid),
+  });
+}
+
 async function relayAll(temporal: FakeTemporal): Promise<void> {
   while ((await relayParkedSignals(relayWith(temporal))) > 0);
 }
@@ -59,18 +76,7 @@ describe('outbox relay', () => {
   it('sends a call its rows as one signal, in order, and starts it with the stored IVR version', async () => {
     const callSid = randomCallSid();
     const workflowId = `call-${callSid}`;
-    const step = {
-      key: 'in',
-      request: { kind: 'inbound' as const },
-      decidedAt: '2026-11-23T12:00:00.000Z',
-    };
-    await parkSignal(db, {
-      kind: 'step',
-      eventKey: `${workflowId}:step:in`,
-      workflowId,
-      payload: step,
-      startInput: inputFor(callSid),
-    });
+    await parkInbound(callSid);
     await parkSignal(db, {
       kind: 'status',
       eventKey: status(callSid, 0).eventKey,
@@ -126,18 +132,7 @@ describe('outbox relay', () => {
   it("holds a call's rows for the batch window, and sends them at once with its final status", async () => {
     const callSid = randomCallSid();
     const workflowId = `call-${callSid}`;
-    const step = {
-      key: 'in',
-      request: { kind: 'inbound' as const },
-      decidedAt: '2026-11-23T12:00:00.000Z',
-    };
-    await parkSignal(db, {
-      kind: 'step',
-      eventKey: `${workflowId}:step:in`,
-      workflowId,
-      payload: step,
-      startInput: inputFor(callSid),
-    });
+    await parkInbound(callSid);
     const temporal = new FakeTemporal();
     await relayParkedSignals(relayWith(temporal, 60_000));
     expect(temporal.calls.filter((c) => c.workflowId === workflowId)).toEqual([]);
