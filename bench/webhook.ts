@@ -231,6 +231,7 @@ async function main(): Promise<void> {
         callers: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
       });
       const before = cpuNow();
+      // PostgreSQL backends come and go, so its share is summed per backend between two snapshots.
       const postgresBefore = cpuMsByPid('postgres');
       const result = await drive(target, mode, optsFor(target, pause), concurrency, callsEach);
       // The workflows record calls after the callers heard their answers: wait for that to finish,
@@ -239,16 +240,14 @@ async function main(): Promise<void> {
         const seconds = await catchUpSeconds(stack.databaseUrl, temporal);
         result.catchUpSeconds = seconds === null ? null : round1(seconds);
       }
-      const after = {
-        ...cpuNow(),
+      const after = cpuNow();
+      const spent: Record<string, number> = {
+        ...Object.fromEntries(Object.entries(after).map(([k, ms]) => [k, ms - before[k]!])),
         postgres: cpuMsBetween(postgresBefore, cpuMsByPid('postgres')),
       };
-      before.postgres = 0;
+      const calls = Math.max(1, result.completedCalls);
       result.cpuMsPerCall = Object.fromEntries(
-        Object.entries(after).map(([k, ms]) => [
-          k,
-          Math.round((ms - before[k]!) / Math.max(1, result.completedCalls)),
-        ]),
+        Object.entries(spent).map(([k, ms]) => [k, Math.round(ms / calls)]),
       );
       return result;
     };

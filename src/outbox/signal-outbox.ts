@@ -43,7 +43,6 @@ async function hydrate(start: StoredStart | CallInput, ivrs: IvrLookup): Promise
 }
 
 export interface RelayLog {
-  info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
   debug(obj: object, msg: string): void;
 }

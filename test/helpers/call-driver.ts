@@ -20,7 +20,7 @@ import {
 } from '../../workflows/ivr/engine';
 import type { IvrDefinition } from '../../workflows/ivr/types';
 import type { TwimlPlan } from '../../workflows/twiml-plan';
-import { ACCOUNT_SID, loadIvr, randomCallSid } from './env';
+import { randomCallSid, testCallInput } from './env';
 
 /** Drives a call workflow the way the webhook server does, without HTTP: for workflow-level tests. */
 export class CallDriver {
@@ -38,16 +38,9 @@ export class CallDriver {
     this.handle = client.workflow.getHandle<typeof callWorkflow>(callWorkflowId(callSid));
   }
 
-  private static input(callSid: string, ivrName: string): CallInput {
-    return {
-      callSid,
-      accountSid: ACCOUNT_SID,
-      from: '+14155550100',
-      to: '+15005550006',
-      direction: 'inbound',
-      ivr: loadIvr(ivrName),
-      lingerSeconds: 1,
-    };
+  /** The start options both ways of answering share. */
+  private static startOptions(callSid: string, taskQueue: string, input: CallInput) {
+    return { workflowId: callWorkflowId(callSid), taskQueue, args: [input] as [CallInput] };
   }
 
   /**
@@ -60,15 +53,13 @@ export class CallDriver {
     ivrName = 'test-line',
   ): Promise<CallDriver> {
     const driver = new CallDriver(client, randomCallSid());
-    const input = CallDriver.input(driver.callSid, ivrName);
+    const input = testCallInput(driver.callSid, ivrName);
     const decidedAt = driver.instant();
     const outcome = startIvr(input.ivr, new Date(decidedAt));
     driver.journal = { ivr: input.ivr, state: outcome.state };
     driver.plan = outcome.plan;
     await client.workflow.signalWithStart<typeof callWorkflow, [JournalEntry[]]>('callWorkflow', {
-      workflowId: callWorkflowId(driver.callSid),
-      taskQueue,
-      args: [input],
+      ...CallDriver.startOptions(driver.callSid, taskQueue, input),
       signal: callJournalSignal,
       signalArgs: [
         [
@@ -87,14 +78,12 @@ export class CallDriver {
     ivrName = 'test-line',
   ): Promise<CallDriver> {
     const driver = new CallDriver(client, randomCallSid());
-    const input = CallDriver.input(driver.callSid, ivrName);
+    const input = testCallInput(driver.callSid, ivrName);
     driver.plan = await client.workflow.executeUpdateWithStart(callWebhookUpdate, {
       args: [{ kind: 'inbound' }],
       updateId: 'inbound',
       startWorkflowOperation: new WithStartWorkflowOperation<typeof callWorkflow>('callWorkflow', {
-        workflowId: callWorkflowId(driver.callSid),
-        taskQueue,
-        args: [input],
+        ...CallDriver.startOptions(driver.callSid, taskQueue, input),
         workflowIdConflictPolicy: 'USE_EXISTING',
       }),
     });

@@ -12,6 +12,7 @@ import { createPool, type Db } from '../../src/db/pool';
 import { validateIvr } from '../../src/ivr/validate';
 import { workflowsPath } from '../../src/worker/create-worker';
 import type { IvrDefinition } from '../../workflows/ivr/types';
+import type { CallInput } from '../../workflows/definitions';
 
 export const AUTH_TOKEN = 'test-auth-token-0123456789abcdef';
 export const ACCOUNT_SID = 'AC' + 'a'.repeat(32);
@@ -62,6 +63,19 @@ export const quietLogger = {
 export function loadIvr(name: string): IvrDefinition {
   const file = path.resolve(__dirname, '..', 'fixtures', 'ivrs', `${name}.json`);
   return validateIvr(JSON.parse(readFileSync(file, 'utf8')));
+}
+
+/** The input of an inbound test call to the demo numbers, as the webhook server would build it. */
+export function testCallInput(callSid: string, ivrName = 'test-line'): CallInput {
+  return {
+    callSid,
+    accountSid: ACCOUNT_SID,
+    from: '+14155550100',
+    to: '+15005550006',
+    direction: 'inbound',
+    ivr: loadIvr(ivrName),
+    lingerSeconds: 1,
+  };
 }
 
 export function randomCallSid(): string {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/pool';
 import { parkSignal, relayParkedSignals, type Relay } from '../../src/outbox/signal-outbox';
 import type { CallInput, CallStatusEvent, JournalEntry } from '../../workflows/definitions';
-import { ACCOUNT_SID, loadIvr, quietLogger, randomCallSid, testDb } from '../helpers/env';
+import { loadIvr, quietLogger, randomCallSid, testCallInput, testDb } from '../helpers/env';
 import { FakeServiceError, FakeTemporal, UNAVAILABLE } from '../helpers/fake-temporal';
 
 /** The outbox relay against the real test database and a recording Temporal fake. */
@@ -15,18 +15,6 @@ afterAll(() => db?.end());
 const ivr = loadIvr('test-line');
 const lookup = (id: string, version: number) =>
   Promise.resolve(id === ivr.id && version === ivr.version ? ivr : undefined);
-
-function inputFor(callSid: string): CallInput {
-  return {
-    callSid,
-    accountSid: ACCOUNT_SID,
-    from: '+14155550100',
-    to: '+15005550006',
-    direction: 'inbound',
-    ivr,
-    lingerSeconds: 5,
-  };
-}
 
 const status = (callSid: string, seq: number): CallStatusEvent => ({
   eventKey: `${callSid}:status:${seq}`,
@@ -64,7 +52,7 @@ async function parkInbound(callSid: string): Promise<void> {
     eventKey: `${workflowId}:step:in`,
     workflowId,
     payload: step,
-    startInput: inputFor(callSid),
+    startInput: testCallInput(callSid),
   });
 }
 
@@ -162,7 +150,7 @@ describe('outbox relay', () => {
         status(callSid, 0).eventKey,
         workflowId,
         JSON.stringify(status(callSid, 0)),
-        JSON.stringify(inputFor(callSid)),
+        JSON.stringify(testCallInput(callSid)),
       ],
     );
     const temporal = new FakeTemporal();

@@ -8,12 +8,11 @@ import {
   callStatusSignal,
   callWebhookUpdate,
   callWorkflowId,
-  type CallInput,
   type CallStatus,
   type JournalEntry,
 } from '../../workflows/definitions';
 import type { callWorkflow } from '../../workflows/call';
-import { ACCOUNT_SID, loadIvr, randomCallSid, testConfig } from '../helpers/env';
+import { randomCallSid, testCallInput, testConfig } from '../helpers/env';
 import { CallDriver, scenarios } from '../helpers/call-driver';
 import { startWorkerEnv, type WorkerEnv } from '../helpers/worker-env';
 
@@ -31,19 +30,10 @@ beforeAll(async () => {
 afterAll(() => env?.stop());
 
 function startCall(callSid: string) {
-  const input: CallInput = {
-    callSid,
-    accountSid: ACCOUNT_SID,
-    from: '+14155550100',
-    to: '+15005550006',
-    direction: 'inbound',
-    ivr: loadIvr('test-line'),
-    lingerSeconds: 1,
-  };
   return new WithStartWorkflowOperation<typeof callWorkflow>('callWorkflow', {
     workflowId: callWorkflowId(callSid),
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    args: [input],
+    args: [testCallInput(callSid)],
     workflowIdConflictPolicy: 'USE_EXISTING',
   });
 }
