@@ -39,19 +39,16 @@ export async function startStack(databaseName: string, wrapper: string[] = []): 
   };
 }
 
-/** Starts a project process (`npm run <script>`-like, through tsx) with the given environment. */
-/** Starts a project process (`npm run <script>`-like, through tsx), optionally under a wrapper. */
+/**
+ * Starts a project process with tsx loaded in it (one process, so its CPU time and a wrapper such
+ * as `nice` apply to the code itself), optionally under a wrapper.
+ */
 export function startProcess(
   script: string,
   env: Record<string, string>,
   wrapper: string[] = [],
 ): ChildProcess {
-  const [command, ...args] = [
-    ...wrapper,
-    process.execPath,
-    path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
-    script,
-  ];
+  const [command, ...args] = [...wrapper, process.execPath, '--import', 'tsx', script];
   return spawn(command, args, {
     cwd: root,
     env: { ...process.env, ...env },

@@ -28,6 +28,7 @@ const { values } = parseArgs({
     targets: { type: 'string', default: 'update,journal,control' },
     'background-nice': { type: 'string', default: '10' },
     'background-cpus': { type: 'string', default: 'all' },
+    'background-sched': { type: 'string', default: 'other' },
   },
 });
 
@@ -104,10 +105,14 @@ async function drive(
   };
 }
 
-/** `taskset`/`nice` prefix for background processes; 'all' CPUs and nice 0 mean none. */
-function backgroundWrapper(nice: number, cpus: string): string[] {
+/** `chrt`/`taskset`/`nice` prefix for background processes; other, all CPUs and nice 0 mean none. */
+function backgroundWrapper(nice: number, cpus: string, sched: string): string[] {
   const count = os.cpus().length;
+  if (sched !== 'other' && sched !== 'idle' && sched !== 'batch') {
+    throw new Error(`--background-sched must be other, batch or idle, not "${sched}"`);
+  }
   return [
+    ...(sched === 'other' ? [] : ['chrt', `--${sched}`, '0']),
     ...(cpus === 'all' || count < 2 ? [] : ['taskset', '-c', cpus]),
     ...(nice > 0 ? ['nice', '-n', String(nice)] : []),
   ];
@@ -126,6 +131,7 @@ async function main(): Promise<void> {
   const background = backgroundWrapper(
     Number(values['background-nice']),
     String(values['background-cpus']),
+    String(values['background-sched']),
   );
   const stack = await startStack('switchboard_bench_test', background);
   const temporal = await connectClient({

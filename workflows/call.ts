@@ -7,9 +7,11 @@ import {
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { CallLogBatch, CallRow, createCallActivities } from '../activities/call-log';
 import {
   callSnapshotQuery,
@@ -34,6 +36,7 @@ import {
   type IvrEffect,
   type IvrState,
 } from './ivr/engine';
+import { statusLogEvent } from './call-log-events';
 import { nextStep } from './journal';
 import { CallStatusKey, IvrNodeKey } from './search-attributes';
 import type { TwimlPlan } from './twiml-plan';
@@ -74,7 +77,12 @@ const sameState = (a: IvrState, b: IvrState): boolean =>
 
 export async function callWorkflow(input: CallInput): Promise<CallSnapshot> {
   const { callSid, ivr } = input;
-  const { writeCallLog } = patched(LOCAL_CALL_LOG_PATCH) ? local : remote;
+  // Revision 2 calls issue fewer commands: search attributes go out in one upsert per call-log
+  // write (each upsert is a visibility write on the server), the first write waits for the request
+  // that started the call so the call row and its first events are one write, and the 4-hour call
+  // limit is one timer for the whole call rather than one started and cancelled on every wake-up.
+  const compact = (input.revision ?? 1) >= 2;
+  const { writeCallLog } = compact || patched(LOCAL_CALL_LOG_PATCH) ? local : remote;
   let ivrState: IvrState | undefined;
   let lastPlan: TwimlPlan | undefined;
   let status: CallStatus = 'ringing';
@@ -84,6 +92,18 @@ export async function callWorkflow(input: CallInput): Promise<CallSnapshot> {
   const pending: Pending[] = [];
   /** Journaled steps that arrived before the steps they follow. */
   const waiting: CallStep[] = [];
+
+  /** Search attributes changed since the last upsert, by name. */
+  const changed = new Map<string, SearchAttributeUpdatePair>();
+  const setAttribute = (pair: SearchAttributeUpdatePair): void => {
+    if (compact) changed.set(pair.key.name, pair);
+    else upsertSearchAttributes([pair]);
+  };
+  const flushAttributes = (): void => {
+    if (changed.size === 0) return;
+    upsertSearchAttributes([...changed.values()]);
+    changed.clear();
+  };
 
   const describe = (): void =>
     setCurrentDetails(
@@ -101,7 +121,7 @@ export async function callWorkflow(input: CallInput): Promise<CallSnapshot> {
     for (const effect of outcome.effects)
       pending.push({ kind: 'ivr', effect, seq: effectSeq++, at });
     if (moved) {
-      upsertSearchAttributes([{ key: IvrNodeKey, value: outcome.state.node }]);
+      setAttribute({ key: IvrNodeKey, value: outcome.state.node });
       describe();
     }
     return outcome.plan;
@@ -183,7 +203,7 @@ export async function callWorkflow(input: CallInput): Promise<CallSnapshot> {
     seen.add(event.eventKey);
     status = 'completed';
     statusSequence = event.sequenceNumber;
-    upsertSearchAttributes([{ key: CallStatusKey, value: status }]);
+    setAttribute({ key: CallStatusKey, value: status });
     describe();
   };
 
@@ -196,17 +216,19 @@ export async function callWorkflow(input: CallInput): Promise<CallSnapshot> {
     if (event.sequenceNumber > statusSequence && !isFinalStatus(status)) {
       status = event.callStatus;
       statusSequence = event.sequenceNumber;
-      upsertSearchAttributes([{ key: CallStatusKey, value: status }]);
+      setAttribute({ key: CallStatusKey, value: status });
       describe();
     }
   };
-  setHandler(callStatusSignal, onStatus);
-  setHandler(callJournalSignal, (entries: JournalEntry[]): void => {
+  const onJournal = (entries: JournalEntry[]): void => {
     for (const entry of entries) {
       if (entry.kind === 'step') onStep(entry.step);
       else onStatus(entry.event);
     }
-  });
+  };
+  setHandler(callStatusSignal, onStatus);
+  setHandler(callJournalSignal, onJournal);
+  onJournal(input.journal ?? []);
 
   const snapshot = (): CallSnapshot => ({
     callSid,
@@ -233,22 +255,12 @@ export async function callWorkflow(input: CallInput): Promise<CallSnapshot> {
 
   // Whatever piled up while the last write ran goes out in one activity: one round trip per batch.
   const drain = async (): Promise<void> => {
+    flushAttributes();
     while (pending.length > 0 || callRow) {
       const batch: CallLogBatch = { callSid, call: callRow, events: [], consents: [] };
       for (const item of pending.splice(0, pending.length)) {
         if (item.kind === 'status') {
-          const e = item.event;
-          batch.events.push({
-            eventKey: e.eventKey,
-            kind: 'status',
-            sequenceNumber: e.sequenceNumber,
-            callStatus: e.callStatus,
-            detail: {
-              ...(e.durationSeconds === undefined ? {} : { durationSeconds: e.durationSeconds }),
-              ...(item.assumed ? { assumed: item.assumed } : {}),
-            },
-            occurredAt: e.timestamp,
-          });
+          batch.events.push(statusLogEvent(item.event, item.assumed));
           continue;
         }
         const { effect } = item;
@@ -273,25 +285,44 @@ export async function callWorkflow(input: CallInput): Promise<CallSnapshot> {
       }
       await writeCallLog(batch);
       callRow = undefined;
+      flushAttributes();
     }
   };
 
+  // A condition is checked once the activation's jobs have run: by then the update or signal that
+  // started the call has been handled, and the call row goes out with its first events.
+  if (compact) await condition(() => true);
   await drain();
   // Wait for Twilio's final status. A number without a status callback never sends one, so once
   // the IVR has hung up (or Twilio's 4-hour call limit has passed) the workflow closes the call.
   const lingerMs = (input.lingerSeconds ?? 60) * 1000;
   const callDeadline = Date.now() + MAX_CALL_MS;
+  let callLimitTimer: Promise<void> | undefined;
+  let callLimitPassed = false;
   while (!isFinalStatus(status)) {
     const ended = ivrState?.ended ?? false;
-    const woke = await condition(
-      () => pending.length > 0 || isFinalStatus(status) || (ivrState?.ended ?? false) !== ended,
-      ended ? lingerMs : Math.max(1, callDeadline - Date.now()),
-    );
+    const wake = (): boolean =>
+      pending.length > 0 || isFinalStatus(status) || (ivrState?.ended ?? false) !== ended;
+    let woke: boolean;
+    if (ended || !compact) {
+      woke = await condition(wake, ended ? lingerMs : Math.max(1, callDeadline - Date.now()));
+    } else {
+      callLimitTimer ??= sleep(Math.max(1, callDeadline - Date.now())).then(
+        () => void (callLimitPassed = true),
+        // Cancelled with the workflow: the wait below raises the cancellation itself.
+        () => undefined,
+      );
+      await condition(() => wake() || callLimitPassed);
+      woke = wake();
+    }
     if (!woke) assumeEnded(ended ? 'ivr-hung-up' : 'call-limit');
     await drain();
   }
-  // Late or reordered callbacks still arrive for a while after the call ends; keep listening.
-  const lingerUntil = Date.now() + lingerMs;
+  // Late or reordered callbacks still arrive for a while after the call ends. Revision 1 listened
+  // for them; from revision 2 the outbox relay logs a status that finds the workflow closed, so a
+  // call whose IVR has ended closes at once (no timer, no further workflow task). An IVR that has
+  // not ended may still get its last request (a recording's action comes after the hang-up).
+  const lingerUntil = Date.now() + (compact && ivrState?.ended ? 0 : lingerMs);
   while (Date.now() < lingerUntil) {
     if (!(await condition(() => pending.length > 0, lingerUntil - Date.now()))) break;
     await drain();
@@ -299,5 +330,6 @@ export async function callWorkflow(input: CallInput): Promise<CallSnapshot> {
   adoptWaiting();
   await drain();
   await condition(allHandlersFinished);
+  flushAttributes();
   return snapshot();
 }

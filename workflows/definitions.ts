@@ -15,6 +15,9 @@ export const FINAL_CALL_STATUSES = [
 export type CallStatus =
   'queued' | 'initiated' | 'ringing' | 'in-progress' | (typeof FINAL_CALL_STATUSES)[number];
 
+/** The revision new calls start with; see `CallInput.revision`. */
+export const CALL_REVISION = 2;
+
 export interface CallInput {
   callSid: string;
   accountSid: string;
@@ -24,6 +27,18 @@ export interface CallInput {
   ivr: IvrDefinition;
   /** How long the workflow stays open after the final status to absorb late callbacks. */
   lingerSeconds?: number;
+  /**
+   * The shape of workflow history this call was started with: absent for calls started before
+   * revision 2. The starter sets it (`callStartOptions`), so a call in flight keeps its shape when
+   * workers are upgraded. It stands in for `patched()`, which costs every new call a marker and a
+   * `TemporalChangeVersion` search-attribute upsert (a visibility write) on the server.
+   */
+  revision?: number;
+  /**
+   * Journal entries the call starts with, handled as if they had come in a `callJournal` signal:
+   * a relay that starts the workflow itself (eagerly, on its own worker) passes them here.
+   */
+  journal?: JournalEntry[];
 }
 
 /** A Twilio request that needs TwiML back: the first webhook, or an action URL. */

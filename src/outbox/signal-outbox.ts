@@ -12,6 +12,8 @@ import {
 import type { IvrDefinition } from '../../workflows/ivr/types';
 import type { Db } from '../db/pool';
 import { callStartOptions } from '../temporal/call-start';
+import { createCallActivities } from '../../activities/call-log';
+import { statusLogEvent } from '../../workflows/call-log-events';
 
 /** A row of the outbox: a status callback, or a webhook step answered in journal mode. */
 export type OutboxEntry = {
@@ -106,25 +108,66 @@ const entryOf = (row: Row): JournalEntry =>
     ? { kind: 'step', step: row.payload as CallStep }
     : { kind: 'status', event: row.payload as CallStatusEvent };
 
+const startsCall = (entry: JournalEntry): boolean =>
+  entry.kind === 'step' && entry.step.request.kind === 'inbound';
+
 /** One signal carries everything waiting for a call: a workflow task per call, not per row. */
-async function deliverCall(
-  temporal: Client,
-  taskQueue: string,
-  ivrs: IvrLookup,
-  workflowId: string,
-  rows: Row[],
-): Promise<void> {
+async function deliverCall(relay: Relay, workflowId: string, rows: Row[]): Promise<void> {
+  const { temporal, taskQueue, ivrs } = relay;
   const entries = rows.map(entryOf);
   const start = rows.find((r) => r.start_input)?.start_input;
   if (!start) {
     await temporal.workflow.getHandle(workflowId).signal(callJournalSignal, entries);
     return;
   }
+  const input = await hydrate(start, ivrs);
+  if (entries.some(startsCall)) {
+    // The call's first step: start the workflow with its entries as input. A workflow that exists
+    // already (an earlier round, or a status callback that came first) gets them as a signal.
+    try {
+      await temporal.workflow.start('callWorkflow', {
+        ...callStartOptions({ ...input, journal: entries }, taskQueue),
+        requestEagerStart: relay.eagerStart ?? false,
+      });
+      return;
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    await temporal.workflow.getHandle(workflowId).signal(callJournalSignal, entries);
+    return;
+  }
   await temporal.workflow.signalWithStart<typeof callWorkflow, [JournalEntry[]]>('callWorkflow', {
-    ...callStartOptions(await hydrate(start, ivrs), taskQueue),
+    ...callStartOptions(input, taskQueue),
     signal: callJournalSignal,
     signalArgs: [entries],
   });
+}
+
+/**
+ * A call's workflow closes once its IVR has ended and Twilio's final status is in; callbacks that
+ * come later (reordered, retried) go straight into the call log, as the workflow would have
+ * written them. A step for a closed call is a retry of one it already took, and is dropped.
+ */
+async function logAfterClose(
+  db: Db,
+  log: RelayLog,
+  workflowId: string,
+  rows: Row[],
+): Promise<void> {
+  const statuses = rows
+    .map(entryOf)
+    .flatMap((e) => (e.kind === 'status' ? [statusLogEvent(e.event)] : []));
+  if (statuses.length < rows.length) {
+    log.warn({ workflowId }, 'outbox steps for a call whose workflow has ended; dropped');
+  }
+  if (statuses.length === 0) return;
+  const callSid = workflowId.replace(/^call-/, '');
+  const { rowCount } = await db.query('SELECT 1 FROM calls WHERE call_sid = $1', [callSid]);
+  if (!rowCount) {
+    log.warn({ workflowId }, 'outbox status for a call that was never logged; dropped');
+    return;
+  }
+  await createCallActivities({ db }).writeCallLog({ callSid, events: statuses, consents: [] });
 }
 
 /** What a relay needs, and how it batches. */
@@ -142,6 +185,12 @@ export interface Relay {
   windowMs?: number;
   /** Rows per round. */
   batch?: number;
+  /**
+   * Ask for eager workflow start: the server hands a new call's first workflow task straight back
+   * to this process's worker, sparing a round through the task queue. Needs `temporal` to be built
+   * on the worker's `NativeConnection`.
+   */
+  eagerStart?: boolean;
 }
 
 const FINAL_STATUSES = ['completed', 'busy', 'failed', 'no-answer', 'canceled'];
@@ -153,7 +202,7 @@ const FINAL_STATUSES = ['completed', 'busy', 'failed', 'no-answer', 'canceled'];
  * least once, and the workflow's dedupe by event key makes it exactly once.
  */
 export async function relayParkedSignals(relay: Relay): Promise<number> {
-  const { db, temporal, taskQueue, ivrs, log, windowMs = 0, batch = 500 } = relay;
+  const { db, log, windowMs = 0, batch = 500 } = relay;
   // A short statement claims rows: no lock is held while Temporal is being called. A relay that
   // dies mid-delivery leaves leases that expire, and its rows are delivered again (at least once).
   const { rows } = await db.query<Row>(
@@ -181,13 +230,18 @@ export async function relayParkedSignals(relay: Relay): Promise<number> {
   await Promise.all(
     [...byCall].map(async ([workflowId, callRows]) => {
       try {
-        await deliverCall(temporal, taskQueue, ivrs, workflowId, callRows);
+        await deliverCall(relay, workflowId, callRows);
       } catch (err) {
         if (!callIsOver(err)) {
           failed.push({ ids: callRows.map((r) => r.id), error: (err as Error).message });
           return;
         }
-        log.warn({ workflowId }, 'outbox rows for a call whose workflow has ended; dropped');
+        try {
+          await logAfterClose(db, log, workflowId, callRows);
+        } catch (logErr) {
+          failed.push({ ids: callRows.map((r) => r.id), error: (logErr as Error).message });
+          return;
+        }
       }
       done.push(...callRows.map((r) => r.id));
     }),

@@ -1,6 +1,11 @@
 import type { WorkflowStartOptions } from '@temporalio/client';
 import type { callWorkflow } from '../../workflows/call';
-import { callWorkflowId, maskPhone, type CallInput } from '../../workflows/definitions';
+import {
+  CALL_REVISION,
+  callWorkflowId,
+  maskPhone,
+  type CallInput,
+} from '../../workflows/definitions';
 import { CallDirectionKey, CallSidKey, CallStatusKey } from '../../workflows/search-attributes';
 
 /**
@@ -15,7 +20,7 @@ export function callStartOptions(
   return {
     workflowId: callWorkflowId(callSid),
     taskQueue,
-    args: [input],
+    args: [{ ...input, revision: CALL_REVISION }],
     // A finished call never restarts: a very late duplicate request is answered without one.
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
     typedSearchAttributes: [

@@ -1,11 +1,11 @@
 import 'dotenv/config';
+import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { createPool } from '../db/pool';
 import { IvrRegistry } from '../ivr/registry';
 import { createLogger } from '../logger';
 import { startSignalRelay } from '../outbox/signal-outbox';
-import { connectClient } from '../temporal/connect';
 import { createWorker } from './create-worker';
 
 async function main(): Promise<void> {
@@ -21,7 +21,9 @@ async function main(): Promise<void> {
   });
   // The outbox relay lives here, off the webhook server's event loop: it delivers journaled steps and
   // parked status callbacks to their calls, and shares the worker's fate (no worker, no progress).
-  const temporal = await connectClient(config);
+  // Its client shares the worker's connection, so a call it starts runs its first workflow task here
+  // at once (eager start) instead of going round through the task queue.
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const ivrs = new IvrRegistry();
   const stopRelay = startSignalRelay(
     {
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
       ivrs: (id, version) => ivrs.version(db, id, version),
       log,
       windowMs: config.OUTBOX_BATCH_WINDOW_MS,
+      eagerStart: true,
     },
     config.OUTBOX_RELAY_INTERVAL_MS,
   );
@@ -38,7 +41,6 @@ async function main(): Promise<void> {
   // Worker.run() handles SIGINT/SIGTERM itself: it stops polling and lets running tasks finish.
   await worker.run();
   await stopRelay();
-  await temporal.connection.close();
   await connection.close();
   await db.end();
   log.info('worker stopped');

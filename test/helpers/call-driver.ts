@@ -58,15 +58,13 @@ export class CallDriver {
     const outcome = startIvr(input.ivr, new Date(decidedAt));
     driver.journal = { ivr: input.ivr, state: outcome.state };
     driver.plan = outcome.plan;
-    await client.workflow.signalWithStart<typeof callWorkflow, [JournalEntry[]]>('callWorkflow', {
-      ...CallDriver.startOptions(driver.callSid, taskQueue, input),
-      signal: callJournalSignal,
-      signalArgs: [
-        [
-          { kind: 'step', step: { key: 'inbound', request: { kind: 'inbound' }, decidedAt } },
-          { kind: 'status', event: driver.statusEvent('ringing') },
-        ],
-      ],
+    // As the relay starts a call: its first journal entries in the workflow's input.
+    const journal: JournalEntry[] = [
+      { kind: 'step', step: { key: 'inbound', request: { kind: 'inbound' }, decidedAt } },
+      { kind: 'status', event: driver.statusEvent('ringing') },
+    ];
+    await client.workflow.start('callWorkflow', {
+      ...CallDriver.startOptions(driver.callSid, taskQueue, { ...input, journal }),
     });
     await driver.status('in-progress');
     return driver;

@@ -11,8 +11,8 @@ import { loadConfig, type Config } from '../../src/config';
 import { createPool, type Db } from '../../src/db/pool';
 import { validateIvr } from '../../src/ivr/validate';
 import { workflowsPath } from '../../src/worker/create-worker';
+import { CALL_REVISION, type CallInput } from '../../workflows/definitions';
 import type { IvrDefinition } from '../../workflows/ivr/types';
-import type { CallInput } from '../../workflows/definitions';
 
 export const AUTH_TOKEN = 'test-auth-token-0123456789abcdef';
 export const ACCOUNT_SID = 'AC' + 'a'.repeat(32);
@@ -75,6 +75,7 @@ export function testCallInput(callSid: string, ivrName = 'test-line'): CallInput
     direction: 'inbound',
     ivr: loadIvr(ivrName),
     lingerSeconds: 1,
+    revision: CALL_REVISION,
   };
 }
 

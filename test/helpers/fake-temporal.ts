@@ -4,13 +4,15 @@ import type { TwimlPlan } from '../../workflows/twiml-plan';
 
 /** One call the webhook server made on the Temporal client. */
 export interface TemporalCall {
-  method: 'executeUpdateWithStart' | 'executeUpdate' | 'signal' | 'signalWithStart';
+  method: 'executeUpdateWithStart' | 'executeUpdate' | 'signal' | 'signalWithStart' | 'start';
   workflowId: string;
   name: string;
   updateId?: string;
   args: unknown[];
   /** The workflow's own arguments, for calls that may start it. */
   startArgs?: unknown[];
+  /** A start that asked for the first workflow task on this process's worker. */
+  eager?: boolean;
 }
 
 interface Named {
@@ -40,12 +42,13 @@ export class FakeTemporal {
   onUpdate: (call: TemporalCall) => Promise<TwimlPlan> = () =>
     Promise.resolve({ verbs: [{ verb: 'say', text: 'Hello.' }, { verb: 'hangup' }] });
   onSignal: (call: TemporalCall) => Promise<void> = () => Promise.resolve();
+  onStart: (call: TemporalCall) => Promise<void> = () => Promise.resolve();
   onSystemInfo: () => Promise<unknown> = () => Promise.resolve({ serverVersion: 'fake' });
 
   private readonly deadline = new AsyncLocalStorage<number>();
 
   get updates(): TemporalCall[] {
-    return this.calls.filter((c) => c.method !== 'signal' && c.method !== 'signalWithStart');
+    return this.calls.filter((c) => c.method.startsWith('executeUpdate'));
   }
 
   get signals(): TemporalCall[] {
@@ -102,6 +105,21 @@ export class FakeTemporal {
       };
       this.calls.push(call);
       return this.bounded(() => this.onSignal(call));
+    },
+    start: (
+      _workflow: string,
+      options: { workflowId: string; args: unknown[]; requestEagerStart?: boolean },
+    ): Promise<void> => {
+      const call: TemporalCall = {
+        method: 'start',
+        workflowId: options.workflowId,
+        name: 'callWorkflow',
+        args: [],
+        startArgs: options.args,
+        eager: options.requestEagerStart ?? false,
+      };
+      this.calls.push(call);
+      return this.bounded(() => this.onStart(call));
     },
     getHandle: (workflowId: string) => ({
       executeUpdate: (

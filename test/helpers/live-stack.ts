@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
@@ -51,10 +51,12 @@ export class LiveStack {
     const app = await buildApp({ config, db, temporal: client, ivrs, logger: false });
     await app.listen({ host: '127.0.0.1', port });
     const stack = new LiveStack(config, app, db, client, connection);
+    // As in the worker process, the relay's client shares the worker's connection (eager start).
     stack.stopRelay = startSignalRelay(
       {
         db,
-        temporal: client,
+        temporal: new Client({ connection, namespace: 'default' }),
+        eagerStart: true,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         ivrs: (id, version) => ivrs.version(db, id, version),
         log: app.log,
@@ -67,19 +69,34 @@ export class LiveStack {
   }
 
   /**
-   * The call workflow's result. In journal mode the relay starts the workflow a moment after the
-   * caller's first answer (or once Temporal is back), so a call can be over before it exists.
+   * The call workflow's result, once the call's log is whole. In journal mode the relay starts the
+   * workflow a moment after the caller's first answer (or once Temporal is back), so a call can be
+   * over before it exists; and callbacks that come after the workflow closed reach the log through
+   * the relay.
    */
   async callResult(callSid: string, timeoutMs = 20_000): Promise<CallSnapshot> {
-    const handle = this.client.workflow.getHandle<typeof callWorkflow>(callWorkflowId(callSid));
+    const workflowId = callWorkflowId(callSid);
+    const handle = this.client.workflow.getHandle<typeof callWorkflow>(workflowId);
     const deadline = Date.now() + timeoutMs;
+    const pause = (): Promise<void> => new Promise((r) => setTimeout(r, 200));
+    let result: CallSnapshot;
     for (;;) {
       try {
-        return await handle.result();
+        result = await handle.result();
+        break;
       } catch (err) {
         if (!(err instanceof WorkflowNotFoundError) || Date.now() > deadline) throw err;
-        await new Promise((r) => setTimeout(r, 200));
+        await pause();
       }
+    }
+    for (;;) {
+      const { rowCount } = await this.db.query(
+        'SELECT 1 FROM signal_outbox WHERE workflow_id = $1',
+        [workflowId],
+      );
+      if (!rowCount) return result;
+      if (Date.now() > deadline) throw new Error(`outbox rows of ${workflowId} were not relayed`);
+      await pause();
     }
   }
 

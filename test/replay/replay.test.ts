@@ -55,6 +55,7 @@ describe('replay of saved call histories', () => {
     type Payload = { data: string };
     type Event = {
       activityTaskScheduledEventAttributes?: { activityType?: { name?: string } };
+      workflowExecutionStartedEventAttributes?: { input?: { payloads: Payload[] } };
       markerRecordedEventAttributes?: {
         markerName?: string;
         details?: Record<string, { payloads: Payload[] }>;
@@ -68,9 +69,9 @@ describe('replay of saved call histories', () => {
     const scheduled = old.events.find((e) => e.activityTaskScheduledEventAttributes);
     scheduled!.activityTaskScheduledEventAttributes!.activityType!.name = 'renamedActivity';
 
-    // A current history: its patch marker now names a change the code does not make.
-    const current = read(files.find((f) => !f.startsWith('v1-'))!);
-    const marker = current.events.find(
+    // A history from before revisions: its patch marker now names a change the code does not make.
+    const patchedOne = read(files.find((f) => f.startsWith('v2-'))!);
+    const marker = patchedOne.events.find(
       (e) => e.markerRecordedEventAttributes?.markerName === 'core_patch',
     );
     const payload = marker!.markerRecordedEventAttributes!.details!['patch-data']!.payloads[0]!;
@@ -78,12 +79,20 @@ describe('replay of saved call histories', () => {
       JSON.stringify({ id: 'unknown-change', deprecated: false }),
     ).toString('base64');
 
+    // A current history: its input now claims the first revision, whose commands differ.
+    const current = read(files.find((f) => f.startsWith('call-'))!);
+    const input = current.events[0]!.workflowExecutionStartedEventAttributes!.input!.payloads[0]!;
+    const args = JSON.parse(Buffer.from(input.data, 'base64').toString('utf8')) as object;
+    input.data = Buffer.from(JSON.stringify({ ...args, revision: 1 })).toString('base64');
+
     const results = await replayAll(await workflowBundle(), [
       { workflowId: 'tampered-old', history: historyFromJSON(old) },
+      { workflowId: 'tampered-patched', history: historyFromJSON(patchedOne) },
       { workflowId: 'tampered-current', history: historyFromJSON(current) },
     ]);
     expect(results.map((r) => [r.workflowId, r.error?.name])).toEqual([
       ['tampered-old', 'DeterminismViolationError'],
+      ['tampered-patched', 'DeterminismViolationError'],
       ['tampered-current', 'DeterminismViolationError'],
     ]);
   });

@@ -1,3 +1,4 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { DOMParser } from '@xmldom/xmldom';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -444,6 +445,17 @@ describe('fallback when Temporal cannot answer in time', () => {
     const refused = await h.app.inject(signedPost(h, '/voice/status', statusParams()));
     expect(refused.statusCode).toBe(503);
     expect(refused.json()).toEqual({ error: 'unavailable', message: 'status not accepted; retry' });
+  });
+
+  it('parks a status callback that comes after its call workflow closed, for the relay to log', async () => {
+    h = await harness(budget);
+    h.temporal.onSignal = () =>
+      Promise.reject(new WorkflowExecutionAlreadyStartedError('closed', 'call-x', 'callWorkflow'));
+    const late = await h.app.inject(signedPost(h, '/voice/status', statusParams()));
+    expect(late.statusCode).toBe(204);
+    expect(h.db.queries.map((q) => q.text)).toEqual([
+      expect.stringMatching(/INSERT INTO signal_outbox/),
+    ]);
   });
 });
 

@@ -1,9 +1,16 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCallActivities } from '../../activities/call-log';
 import type { Db } from '../../src/db/pool';
 import { parkSignal, relayParkedSignals, type Relay } from '../../src/outbox/signal-outbox';
 import type { CallInput, CallStatusEvent, JournalEntry } from '../../workflows/definitions';
 import { loadIvr, quietLogger, randomCallSid, testCallInput, testDb } from '../helpers/env';
-import { FakeServiceError, FakeTemporal, UNAVAILABLE } from '../helpers/fake-temporal';
+import {
+  FakeServiceError,
+  FakeTemporal,
+  UNAVAILABLE,
+  type TemporalCall,
+} from '../helpers/fake-temporal';
 
 /** The outbox relay against the real test database and a recording Temporal fake. */
 let db: Db;
@@ -37,9 +44,26 @@ const relayWith = (temporal: FakeTemporal, windowMs = 0): Relay => ({
   ivrs: lookup,
   log: quietLogger,
   windowMs,
+  eagerStart: true,
 });
 
 /** The inbound step of a journaled call, as the webhook server writes it. */
+/** A status callback of a journaled call, as the webhook server writes it. */
+async function parkStatus(
+  callSid: string,
+  seq: number,
+  extra: { startInput?: CallInput; durationSeconds?: number } = {},
+): Promise<void> {
+  const { startInput, durationSeconds } = extra;
+  await parkSignal(db, {
+    kind: 'status',
+    eventKey: status(callSid, seq).eventKey,
+    workflowId: `call-${callSid}`,
+    payload: { ...status(callSid, seq), ...(durationSeconds ? { durationSeconds } : {}) },
+    ...(startInput ? { startInput } : {}),
+  });
+}
+
 async function parkInbound(callSid: string): Promise<void> {
   const workflowId = `call-${callSid}`;
   const step = {
@@ -56,6 +80,12 @@ async function parkInbound(callSid: string): Promise<void> {
   });
 }
 
+/** The journal entries a relay call carried: in the start input, or as the signal's argument. */
+const entriesOf = (call: TemporalCall): JournalEntry[] =>
+  call.method === 'start'
+    ? ((call.startArgs![0] as CallInput).journal ?? [])
+    : (call.args[0] as JournalEntry[]);
+
 async function relayAll(temporal: FakeTemporal): Promise<void> {
   while ((await relayParkedSignals(relayWith(temporal))) > 0);
 }
@@ -65,12 +95,7 @@ describe('outbox relay', () => {
     const callSid = randomCallSid();
     const workflowId = `call-${callSid}`;
     await parkInbound(callSid);
-    await parkSignal(db, {
-      kind: 'status',
-      eventKey: status(callSid, 0).eventKey,
-      workflowId,
-      payload: status(callSid, 0),
-    });
+    await parkStatus(callSid, 0);
     const stored = await db.query<{ start_input: { ivr: object } }>(
       'SELECT start_input FROM signal_outbox WHERE workflow_id = $1 AND start_input IS NOT NULL',
       [workflowId],
@@ -81,22 +106,93 @@ describe('outbox relay', () => {
     const temporal = new FakeTemporal();
     await relayAll(temporal);
     const mine = temporal.calls.filter((c) => c.workflowId === workflowId);
+    // The call's first step starts the workflow eagerly, its rows in the input.
     expect(mine).toHaveLength(1);
-    expect(mine[0]).toMatchObject({ method: 'signalWithStart', name: 'callJournal' });
-    expect((mine[0]!.args[0] as JournalEntry[]).map((e) => e.kind)).toEqual(['step', 'status']);
+    expect(mine[0]).toMatchObject({ method: 'start', eager: true });
+    expect(entriesOf(mine[0]!).map((e) => e.kind)).toEqual(['step', 'status']);
     expect((mine[0]!.startArgs![0] as CallInput).ivr).toEqual(ivr);
     expect(await rowsOf(callSid)).toBe(0);
+  });
+
+  it('signals the rows of a call whose workflow a status callback had started', async () => {
+    const callSid = randomCallSid();
+    const workflowId = `call-${callSid}`;
+    await parkInbound(callSid);
+    const temporal = new FakeTemporal();
+    temporal.onStart = () =>
+      Promise.reject(
+        new WorkflowExecutionAlreadyStartedError('exists', workflowId, 'callWorkflow'),
+      );
+    await relayAll(temporal);
+    const mine = temporal.calls.filter((c) => c.workflowId === workflowId);
+    expect(mine.map((c) => c.method)).toEqual(['start', 'signal']);
+    expect(mine[1]!.name).toBe('callJournal');
+    expect((mine[1]!.args[0] as JournalEntry[]).map((e) => e.kind)).toEqual(['step']);
+    expect(await rowsOf(callSid)).toBe(0);
+  });
+
+  it('logs a status that comes after its call workflow closed, once, as the workflow would', async () => {
+    const callSid = randomCallSid();
+    const workflowId = `call-${callSid}`;
+    const input = testCallInput(callSid);
+    await createCallActivities({ db }).writeCallLog({
+      callSid,
+      call: {
+        callSid,
+        accountSid: input.accountSid,
+        direction: 'inbound',
+        from: input.from,
+        to: input.to,
+        status: 'in-progress',
+        startedAt: '2026-11-23T12:00:00.000Z',
+      },
+      events: [],
+      consents: [],
+    });
+    const closed = new FakeTemporal();
+    closed.onSignal = () => Promise.reject(new WorkflowNotFoundError('closed', workflowId, ''));
+    for (let delivery = 0; delivery < 2; delivery++) {
+      await parkStatus(callSid, 1, { durationSeconds: 42 });
+      await relayAll(closed);
+    }
+    expect(await rowsOf(callSid)).toBe(0);
+    const events = await db.query(
+      'SELECT kind, call_status, detail FROM call_events WHERE call_sid = $1',
+      [callSid],
+    );
+    expect(events.rows).toEqual([
+      { kind: 'status', call_status: 'completed', detail: { durationSeconds: 42 } },
+    ]);
+    const call = await db.query('SELECT status FROM calls WHERE call_sid = $1', [callSid]);
+    expect(call.rows).toEqual([{ status: 'completed' }]);
+  });
+
+  it('drops a late status for a call that was never logged', async () => {
+    const callSid = randomCallSid();
+    const workflowId = `call-${callSid}`;
+    await parkStatus(callSid, 1);
+    const closed = new FakeTemporal();
+    closed.onSignal = () => Promise.reject(new WorkflowNotFoundError('gone', workflowId, ''));
+    await relayAll(closed);
+    expect(await rowsOf(callSid)).toBe(0);
+  });
+
+  it('starts with a signal when the first rows of a call are status callbacks', async () => {
+    const callSid = randomCallSid();
+    const workflowId = `call-${callSid}`;
+    await parkStatus(callSid, 0, { startInput: testCallInput(callSid) });
+    const temporal = new FakeTemporal();
+    await relayAll(temporal);
+    const mine = temporal.calls.filter((c) => c.workflowId === workflowId);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ method: 'signalWithStart', name: 'callJournal' });
+    expect((mine[0]!.startArgs![0] as CallInput).ivr).toEqual(ivr);
   });
 
   it('keeps rows Temporal did not take, counts the attempt, and delivers them later', async () => {
     const callSid = randomCallSid();
     const workflowId = `call-${callSid}`;
-    await parkSignal(db, {
-      kind: 'status',
-      eventKey: status(callSid, 1).eventKey,
-      workflowId,
-      payload: status(callSid, 1),
-    });
+    await parkStatus(callSid, 1);
     const down = new FakeTemporal();
     down.onSignal = () => Promise.reject(new FakeServiceError(UNAVAILABLE, 'unavailable'));
     await relayParkedSignals(relayWith(down));
@@ -126,17 +222,10 @@ describe('outbox relay', () => {
     expect(temporal.calls.filter((c) => c.workflowId === workflowId)).toEqual([]);
     expect(await rowsOf(callSid)).toBe(1);
 
-    await parkSignal(db, {
-      kind: 'status',
-      eventKey: status(callSid, 1).eventKey,
-      workflowId,
-      payload: status(callSid, 1),
-    });
+    await parkStatus(callSid, 1);
     await relayParkedSignals(relayWith(temporal, 60_000));
     const mine = temporal.calls.filter((c) => c.workflowId === workflowId);
-    expect(mine.map((c) => (c.args[0] as JournalEntry[]).map((e) => e.kind))).toEqual([
-      ['step', 'status'],
-    ]);
+    expect(mine.map((c) => entriesOf(c).map((e) => e.kind))).toEqual([['step', 'status']]);
     expect(await rowsOf(callSid)).toBe(0);
   });
 

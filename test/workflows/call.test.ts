@@ -12,6 +12,7 @@ import {
   type JournalEntry,
 } from '../../workflows/definitions';
 import type { callWorkflow } from '../../workflows/call';
+import { CallStatusKey, IvrNodeKey } from '../../workflows/search-attributes';
 import { randomCallSid, testCallInput, testConfig } from '../helpers/env';
 import { CallDriver, scenarios } from '../helpers/call-driver';
 import { startWorkerEnv, type WorkerEnv } from '../helpers/worker-env';
@@ -202,6 +203,103 @@ describe('journaled steps (WEBHOOK_MODE=journal)', () => {
     ]);
     // Effects carry the instant the server decided, not when the workflow caught up.
     expect(rows.every((r) => r.occurred_at.toISOString() === at)).toBe(true);
+  });
+
+  it('records a call started with its journal in one write, one upsert, and closes without a timer', async () => {
+    const callSid = randomCallSid();
+    const at = '2026-11-23T15:00:00.000Z';
+    const journal: JournalEntry[] = [
+      { kind: 'step', step: { key: 'in', request: { kind: 'inbound' }, decidedAt: at } },
+      { kind: 'status', event: status(callSid, 1, 'in-progress') },
+      {
+        kind: 'step',
+        step: {
+          key: 'press',
+          before: { node: 'main', attempts: 0, seq: 1, ended: false },
+          request: { kind: 'gather', step: '1.main', digits: '1' },
+          decidedAt: at,
+        },
+      },
+      {
+        kind: 'step',
+        step: {
+          key: 'dial',
+          before: { node: 'sales', attempts: 0, seq: 2, ended: false },
+          request: { kind: 'dial', step: '2.sales', status: 'completed', durationSeconds: 12 },
+          decidedAt: at,
+        },
+      },
+      { kind: 'status', event: status(callSid, 2, 'completed') },
+    ];
+    const handle = await client.workflow.start('callWorkflow', {
+      ...startCall(callSid).options,
+      args: [{ ...testCallInput(callSid), journal }],
+    });
+    const result = await handle.result();
+    expect(result).toMatchObject({
+      status: 'completed',
+      state: { node: 'sales', seq: 2, ended: true },
+    });
+
+    const events = (await handle.fetchHistory()).events ?? [];
+    const upserts = events.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes);
+    const writes = events.filter(
+      (e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
+    );
+    expect(upserts).toHaveLength(1);
+    expect(writes).toHaveLength(1);
+    // The IVR had ended when the final status came: nothing is left to wait for.
+    expect(events.filter((e) => e.timerStartedEventAttributes)).toHaveLength(0);
+    const described = await handle.describe();
+    expect(described.typedSearchAttributes.get(IvrNodeKey)).toBe('sales');
+    expect(described.typedSearchAttributes.get(CallStatusKey)).toBe('completed');
+    const call = await db.query('SELECT status, ivr_node FROM calls WHERE call_sid = $1', [
+      callSid,
+    ]);
+    expect(call.rows).toEqual([{ status: 'completed', ivr_node: 'sales' }]);
+    const logged = await db.query<{ kind: string }>(
+      'SELECT kind FROM call_events WHERE call_sid = $1 ORDER BY id',
+      [callSid],
+    );
+    // The call row and every event of the journal, in the order they happened.
+    expect(logged.rows.map((r) => r.kind)).toEqual([
+      'ivr.entered',
+      'ivr.entered',
+      'ivr.entered',
+      'status',
+      'ivr.selected',
+      'ivr.entered',
+      'ivr.transfer-ended',
+      'status',
+    ]);
+  });
+
+  it('keeps one call-limit timer however often the call wakes', async () => {
+    const callSid = randomCallSid();
+    const at = '2026-11-23T15:00:00.000Z';
+    await client.workflow.signalWithStart<typeof callWorkflow, [JournalEntry[]]>('callWorkflow', {
+      ...startCall(callSid).options,
+      signal: callJournalSignal,
+      signalArgs: [
+        [{ kind: 'step', step: { key: 'in', request: { kind: 'inbound' }, decidedAt: at } }],
+      ],
+    });
+    const handle = client.workflow.getHandle<typeof callWorkflow>(callWorkflowId(callSid));
+    for (const [seq, callStatus] of [
+      [1, 'ringing'],
+      [2, 'in-progress'],
+      [3, 'completed'],
+    ] as const) {
+      await handle.signal(callStatusSignal, status(callSid, seq, callStatus));
+      // Let each wake be its own workflow task.
+      await handle.query(callSnapshotQuery);
+    }
+    await handle.result();
+    const events = (await handle.fetchHistory()).events ?? [];
+    const started = events.filter((e) => e.timerStartedEventAttributes).length;
+    expect(events.filter((e) => e.timerCanceledEventAttributes)).toHaveLength(0);
+    // The call limit, and the linger after the final status.
+    expect(started).toBe(2);
   });
 });
 

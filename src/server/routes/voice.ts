@@ -386,7 +386,13 @@ export function voiceRoutes(app: FastifyInstance): void {
         err instanceof WorkflowNotFoundError ||
         err instanceof WorkflowExecutionAlreadyStartedError
       ) {
-        log.info({ callStatus }, 'status for a call whose workflow has ended');
+        // The workflow closed when the call ended; the relay writes a late callback to the log.
+        log.info({ callStatus }, 'status for a call whose workflow has ended; parking it');
+        try {
+          await park();
+        } catch (parkErr) {
+          log.error({ err: (parkErr as Error).message }, 'could not park a late status');
+        }
         return reply.code(204).send();
       }
       // Temporal is unreachable or slow: park the event so the relay delivers it later.
