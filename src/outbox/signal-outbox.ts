@@ -97,6 +97,7 @@ const callIsOver = (err: unknown): boolean =>
 
 interface Row {
   id: string;
+  attempts: number;
   workflow_id: string;
   signal_name: string;
   payload: unknown;
@@ -185,6 +186,10 @@ export interface Relay {
   windowMs?: number;
   /** Rows per round. */
   batch?: number;
+  /** A refused row's first wait before it is tried again; each further refusal doubles it. */
+  retryBaseMs?: number;
+  /** The longest a refused row waits between tries. */
+  retryMaxMs?: number;
   /**
    * Ask for eager workflow start: the server hands a new call's first workflow task straight back
    * to this process's worker, sparing a round through the task queue. Needs `temporal` to be built
@@ -202,7 +207,7 @@ const FINAL_STATUSES = ['completed', 'busy', 'failed', 'no-answer', 'canceled'];
  * least once, and the workflow's dedupe by event key makes it exactly once.
  */
 export async function relayParkedSignals(relay: Relay): Promise<number> {
-  const { db, log, windowMs = 0, batch = 500 } = relay;
+  const { db, log, windowMs = 0, batch = 500, retryBaseMs = 500, retryMaxMs = 10_000 } = relay;
   // A short statement claims rows: no lock is held while Temporal is being called. A relay that
   // dies mid-delivery leaves leases that expire, and its rows are delivered again (at least once).
   const { rows } = await db.query<Row>(
@@ -218,7 +223,7 @@ export async function relayParkedSignals(relay: Relay): Promise<number> {
                  OR bool_or(signal_name IN ('status', 'callStatus')
                             AND payload->>'callStatus' = ANY($4::text[])))
          ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
-      RETURNING id, workflow_id, signal_name, payload, start_input`,
+      RETURNING id, attempts, workflow_id, signal_name, payload, start_input`,
     [batch, LEASE_SECONDS, windowMs / 1000, FINAL_STATUSES],
   );
   rows.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
@@ -233,6 +238,8 @@ export async function relayParkedSignals(relay: Relay): Promise<number> {
         await deliverCall(relay, workflowId, callRows);
       } catch (err) {
         if (!callIsOver(err)) {
+          const attempts = Math.max(...callRows.map((r) => r.attempts)) + 1;
+          log.warn({ workflowId, attempts, err: (err as Error).message }, 'outbox rows not taken');
           failed.push({ ids: callRows.map((r) => r.id), error: (err as Error).message });
           return;
         }
@@ -247,11 +254,15 @@ export async function relayParkedSignals(relay: Relay): Promise<number> {
     }),
   );
   if (done.length > 0) await db.query('DELETE FROM signal_outbox WHERE id = ANY($1)', [done]);
+  // A row Temporal refused waits before its next try, twice as long each time up to a cap: an
+  // outage is not hammered, and rows it keeps refusing never crowd fresh ones out of a round.
   for (const f of failed) {
     await db.query(
-      `UPDATE signal_outbox SET leased_until = NULL, attempts = attempts + 1, last_error = $2
+      `UPDATE signal_outbox
+          SET attempts = attempts + 1, last_error = $2,
+              leased_until = now() + make_interval(secs => least($3 * power(2, attempts), $4))
         WHERE id = ANY($1)`,
-      [f.ids, f.error.slice(0, 500)],
+      [f.ids, f.error.slice(0, 500), retryBaseMs / 1000, retryMaxMs / 1000],
     );
   }
   return done.length;

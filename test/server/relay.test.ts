@@ -195,16 +195,32 @@ describe('outbox relay', () => {
     await parkStatus(callSid, 1);
     const down = new FakeTemporal();
     down.onSignal = () => Promise.reject(new FakeServiceError(UNAVAILABLE, 'unavailable'));
+    const kept = async () =>
+      (
+        await db.query<{ attempts: number; wait: number; last_error: string }>(
+          `SELECT attempts, extract(epoch FROM leased_until - now())::float AS wait, last_error
+             FROM signal_outbox WHERE workflow_id = $1`,
+          [workflowId],
+        )
+      ).rows;
+    // Each refusal doubles the wait before the next try (0.5 s, then 1 s).
     await relayParkedSignals(relayWith(down));
-    const kept = await db.query<{
-      attempts: number;
-      leased_until: Date | null;
-      last_error: string;
-    }>('SELECT attempts, leased_until, last_error FROM signal_outbox WHERE workflow_id = $1', [
+    expect(await kept()).toEqual([
+      { attempts: 1, wait: expect.closeTo(0.5, 1) as number, last_error: 'unavailable' },
+    ]);
+    await relayParkedSignals(relayWith(down));
+    expect(down.calls).toHaveLength(1);
+    await db.query('UPDATE signal_outbox SET leased_until = now() WHERE workflow_id = $1', [
       workflowId,
     ]);
-    expect(kept.rows).toEqual([{ attempts: 1, leased_until: null, last_error: 'unavailable' }]);
+    await relayParkedSignals(relayWith(down));
+    expect(await kept()).toEqual([
+      { attempts: 2, wait: expect.closeTo(1, 1) as number, last_error: 'unavailable' },
+    ]);
 
+    await db.query('UPDATE signal_outbox SET leased_until = now() WHERE workflow_id = $1', [
+      workflowId,
+    ]);
     const up = new FakeTemporal();
     await relayAll(up);
     expect(up.calls.filter((c) => c.workflowId === workflowId).map((c) => c.method)).toEqual([
