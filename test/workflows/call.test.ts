@@ -248,8 +248,11 @@ describe('journaled steps (WEBHOOK_MODE=journal)', () => {
     );
     expect(upserts).toHaveLength(1);
     expect(writes).toHaveLength(1);
-    // The IVR had ended when the final status came: nothing is left to wait for.
+    // The IVR had ended when the final status came: nothing is left to wait for, and the whole
+    // call is one workflow task (started, scheduled, started, completed, upsert, write, closed).
     expect(events.filter((e) => e.timerStartedEventAttributes)).toHaveLength(0);
+    expect(events.filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(1);
+    expect(events).toHaveLength(7);
     const described = await handle.describe();
     expect(described.typedSearchAttributes.get(IvrNodeKey)).toBe('sales');
     expect(described.typedSearchAttributes.get(CallStatusKey)).toBe('completed');
