@@ -320,11 +320,12 @@ export async function callWorkflow(input: CallInput): Promise<CallSnapshot> {
   }
   // Late or reordered callbacks still arrive for a while after the call ends. Revision 1 listened
   // for them; from revision 2 the outbox relay logs a status that finds the workflow closed, so a
-  // call whose IVR has ended closes at once (no timer, no further workflow task). An IVR that has
+  // call closes as soon as its IVR has ended (no timer, no further workflow task). An IVR that has
   // not ended may still get its last request (a recording's action comes after the hang-up).
-  const lingerUntil = Date.now() + (compact && ivrState?.ended ? 0 : lingerMs);
-  while (Date.now() < lingerUntil) {
-    if (!(await condition(() => pending.length > 0, lingerUntil - Date.now()))) break;
+  const settled = (): boolean => compact && (ivrState?.ended ?? false);
+  const lingerUntil = Date.now() + lingerMs;
+  while (!settled() && Date.now() < lingerUntil) {
+    if (!(await condition(() => pending.length > 0 || settled(), lingerUntil - Date.now()))) break;
     await drain();
   }
   adoptWaiting();

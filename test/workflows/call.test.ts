@@ -277,6 +277,56 @@ describe('journaled steps (WEBHOOK_MODE=journal)', () => {
     ]);
   });
 
+  it('closes as soon as its IVR ends when the final status came first', async () => {
+    const callSid = randomCallSid();
+    const at = '2026-11-23T15:00:00.000Z';
+    const step = (key: string, before: object, request: object): JournalEntry =>
+      ({ kind: 'step', step: { key, before, request, decidedAt: at } }) as JournalEntry;
+    // A long linger: a workflow that waited it out would fail the test on time.
+    const handle = await client.workflow.start('callWorkflow', {
+      ...startCall(callSid).options,
+      args: [
+        {
+          ...testCallInput(callSid),
+          lingerSeconds: 600,
+          journal: [
+            { kind: 'step', step: { key: 'in', request: { kind: 'inbound' }, decidedAt: at } },
+            step(
+              'press',
+              { node: 'main', attempts: 0, seq: 1, ended: false },
+              { kind: 'gather', step: '1.main', digits: '1' },
+            ),
+            step(
+              'dial',
+              { node: 'sales', attempts: 0, seq: 2, ended: false },
+              { kind: 'dial', step: '2.sales', status: 'no-answer' },
+            ),
+            // The caller hangs up while recording: Twilio's final status comes first.
+            { kind: 'status', event: status(callSid, 1, 'completed') },
+          ],
+        },
+      ],
+    });
+    expect((await handle.query(callSnapshotQuery)).state).toMatchObject({
+      node: 'voicemail',
+      ended: false,
+    });
+    await handle.signal(callJournalSignal, [
+      step(
+        'record',
+        { node: 'voicemail', attempts: 0, seq: 3, ended: false },
+        { kind: 'record', step: '3.voicemail', recordingSid: 'RE' + '1'.repeat(32) },
+      ),
+    ]);
+    const result = await handle.result();
+    expect(result).toMatchObject({
+      status: 'completed',
+      state: { node: 'voicemail', ended: true },
+    });
+    const events = (await handle.fetchHistory()).events ?? [];
+    expect(events.filter((e) => e.timerFiredEventAttributes)).toHaveLength(0);
+  });
+
   it('keeps one call-limit timer however often the call wakes', async () => {
     const callSid = randomCallSid();
     const at = '2026-11-23T15:00:00.000Z';
