@@ -43,6 +43,12 @@ export class CallDriver {
     return { workflowId: callWorkflowId(callSid), taskQueue, args: [input] as [CallInput] };
   }
 
+  /** A new call: its driver, and the input the webhook server would build for it. */
+  private static begin(client: Client, ivrName: string): { driver: CallDriver; input: CallInput } {
+    const driver = new CallDriver(client, randomCallSid());
+    return { driver, input: testCallInput(driver.callSid, ivrName) };
+  }
+
   /**
    * Answers as a journal-mode server does: the IVR engine decides, and the workflow learns of each
    * step (and status) from the relay's journal signals.
@@ -52,8 +58,7 @@ export class CallDriver {
     taskQueue: string,
     ivrName = 'test-line',
   ): Promise<CallDriver> {
-    const driver = new CallDriver(client, randomCallSid());
-    const input = testCallInput(driver.callSid, ivrName);
+    const { driver, input } = CallDriver.begin(client, ivrName);
     const decidedAt = driver.instant();
     const outcome = startIvr(input.ivr, new Date(decidedAt));
     driver.journal = { ivr: input.ivr, state: outcome.state };
@@ -63,9 +68,10 @@ export class CallDriver {
       { kind: 'step', step: { key: 'inbound', request: { kind: 'inbound' }, decidedAt } },
       { kind: 'status', event: driver.statusEvent('ringing') },
     ];
-    await client.workflow.start('callWorkflow', {
-      ...CallDriver.startOptions(driver.callSid, taskQueue, { ...input, journal }),
-    });
+    await client.workflow.start(
+      'callWorkflow',
+      CallDriver.startOptions(driver.callSid, taskQueue, { ...input, journal }),
+    );
     await driver.status('in-progress');
     return driver;
   }
@@ -75,8 +81,7 @@ export class CallDriver {
     taskQueue: string,
     ivrName = 'test-line',
   ): Promise<CallDriver> {
-    const driver = new CallDriver(client, randomCallSid());
-    const input = testCallInput(driver.callSid, ivrName);
+    const { driver, input } = CallDriver.begin(client, ivrName);
     driver.plan = await client.workflow.executeUpdateWithStart(callWebhookUpdate, {
       args: [{ kind: 'inbound' }],
       updateId: 'inbound',

@@ -80,6 +80,10 @@ async function parkInbound(callSid: string): Promise<void> {
   });
 }
 
+/** What the relay asked of Temporal for one call. */
+const callsFor = (temporal: FakeTemporal, workflowId: string): TemporalCall[] =>
+  temporal.calls.filter((c) => c.workflowId === workflowId);
+
 /** The journal entries a relay call carried: in the start input, or as the signal's argument. */
 const entriesOf = (call: TemporalCall): JournalEntry[] =>
   call.method === 'start'
@@ -105,7 +109,7 @@ describe('outbox relay', () => {
 
     const temporal = new FakeTemporal();
     await relayAll(temporal);
-    const mine = temporal.calls.filter((c) => c.workflowId === workflowId);
+    const mine = callsFor(temporal, workflowId);
     // The call's first step starts the workflow eagerly, its rows in the input.
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({ method: 'start', eager: true });
@@ -124,7 +128,7 @@ describe('outbox relay', () => {
         new WorkflowExecutionAlreadyStartedError('exists', workflowId, 'callWorkflow'),
       );
     await relayAll(temporal);
-    const mine = temporal.calls.filter((c) => c.workflowId === workflowId);
+    const mine = callsFor(temporal, workflowId);
     expect(mine.map((c) => c.method)).toEqual(['start', 'signal']);
     expect(mine[1]!.name).toBe('callJournal');
     expect((mine[1]!.args[0] as JournalEntry[]).map((e) => e.kind)).toEqual(['step']);
@@ -183,7 +187,7 @@ describe('outbox relay', () => {
     await parkStatus(callSid, 0, { startInput: testCallInput(callSid) });
     const temporal = new FakeTemporal();
     await relayAll(temporal);
-    const mine = temporal.calls.filter((c) => c.workflowId === workflowId);
+    const mine = callsFor(temporal, workflowId);
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({ method: 'signalWithStart', name: 'callJournal' });
     expect((mine[0]!.startArgs![0] as CallInput).ivr).toEqual(ivr);
@@ -223,9 +227,7 @@ describe('outbox relay', () => {
     ]);
     const up = new FakeTemporal();
     await relayAll(up);
-    expect(up.calls.filter((c) => c.workflowId === workflowId).map((c) => c.method)).toEqual([
-      'signal',
-    ]);
+    expect(callsFor(up, workflowId).map((c) => c.method)).toEqual(['signal']);
     expect(await rowsOf(callSid)).toBe(0);
   });
 
@@ -235,12 +237,12 @@ describe('outbox relay', () => {
     await parkInbound(callSid);
     const temporal = new FakeTemporal();
     await relayParkedSignals(relayWith(temporal, 60_000));
-    expect(temporal.calls.filter((c) => c.workflowId === workflowId)).toEqual([]);
+    expect(callsFor(temporal, workflowId)).toEqual([]);
     expect(await rowsOf(callSid)).toBe(1);
 
     await parkStatus(callSid, 1);
     await relayParkedSignals(relayWith(temporal, 60_000));
-    const mine = temporal.calls.filter((c) => c.workflowId === workflowId);
+    const mine = callsFor(temporal, workflowId);
     expect(mine.map((c) => entriesOf(c).map((e) => e.kind))).toEqual([['step', 'status']]);
     expect(await rowsOf(callSid)).toBe(0);
   });
@@ -260,7 +262,7 @@ describe('outbox relay', () => {
     );
     const temporal = new FakeTemporal();
     await relayAll(temporal);
-    const mine = temporal.calls.filter((c) => c.workflowId === workflowId);
+    const mine = callsFor(temporal, workflowId);
     expect((mine[0]!.startArgs![0] as CallInput).ivr).toEqual(ivr);
     expect((mine[0]!.args[0] as JournalEntry[])[0]).toEqual({
       kind: 'status',
