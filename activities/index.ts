@@ -1,5 +1,5 @@
 import type { Db } from '../src/db/pool';
-import { createCallActivities } from './call-log';
+import { createCallActivities } from './call/call-log';
 
 export interface ActivityDeps {
   db: Db;

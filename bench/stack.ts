@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { freePort, startDevServer } from '../src/temporal/dev-server';
+import { freePort, startDevServer } from '../test/helpers/dev-server';
 import { migrate, recreateDatabase } from '../src/db/migrate';
 
 const root = path.resolve(__dirname, '..');

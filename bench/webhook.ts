@@ -11,7 +11,7 @@ import { createPool } from '../src/db/pool';
 import { routeNumber, saveIvr } from '../src/ivr/store';
 import { readFileSync } from 'node:fs';
 import { connectClient } from '../src/temporal/connect';
-import { freePort } from '../src/temporal/dev-server';
+import { freePort } from '../test/helpers/dev-server';
 import type { ChildProcess } from 'node:child_process';
 import { catchUpSeconds, cpuMsBetween, cpuMsByPid, cpuMsOfTree } from './cpu';
 import { placeCall, type CallerOptions, type Sample } from './caller';

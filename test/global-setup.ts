@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { migrate, recreateDatabase } from '../src/db/migrate';
-import { freePort, startDevServer } from '../src/temporal/dev-server';
+import { freePort, startDevServer } from './helpers/dev-server';
 
 const root = path.resolve(__dirname, '..');
 

@@ -1,1 +1,1 @@
-export { callWorkflow } from './call';
+export { callWorkflow } from './call/workflow';

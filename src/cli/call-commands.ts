@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import type { Config } from '../config';
 import { connectClient } from '../temporal/connect';
-import { callSnapshotQuery, callWorkflowId, maskPhone } from '../../workflows/definitions';
+import { callSnapshotQuery } from '../../workflows/call/definitions';
+import { callWorkflowId } from '../../workflows/shared/ids';
+import { maskPhone } from '../../workflows/shared/phone';
 
 const CALL_SID = /^CA[0-9a-f]{32}$/;
 

@@ -5,8 +5,8 @@ import type { Config } from '../config';
 import type { Db } from '../db/pool';
 import type { IvrRegistry } from '../ivr/registry';
 import { registerErrorHandler } from './errors';
-import { healthRoutes } from './routes/health';
-import { voiceRoutes } from './routes/voice';
+import { healthRoutes } from './health';
+import { voiceRoutes } from './voice/routes';
 
 declare module 'fastify' {
   interface FastifyInstance {

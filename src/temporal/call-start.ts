@@ -1,12 +1,18 @@
-import type { WorkflowStartOptions } from '@temporalio/client';
-import type { callWorkflow } from '../../workflows/call';
+import type { Client, WorkflowStartOptions } from '@temporalio/client';
+import type { callWorkflow } from '../../workflows/call/workflow';
 import {
   CALL_REVISION,
-  callWorkflowId,
-  maskPhone,
+  callStatusSignal,
   type CallInput,
-} from '../../workflows/definitions';
-import { CallDirectionKey, CallSidKey, CallStatusKey } from '../../workflows/search-attributes';
+  type CallStatusEvent,
+} from '../../workflows/call/definitions';
+import { CALL_WORKFLOW_TYPE, callWorkflowId } from '../../workflows/shared/ids';
+import { maskPhone } from '../../workflows/shared/phone';
+import {
+  CallDirectionKey,
+  CallSidKey,
+  CallStatusKey,
+} from '../../workflows/shared/search-attributes';
 
 /**
  * How a call workflow is started, whichever Twilio request arrives first: the inbound webhook
@@ -31,4 +37,23 @@ export function callStartOptions(
     staticSummary: `Inbound call ${maskPhone(from)} → ${maskPhone(to)} (IVR ${ivr.id} v${ivr.version})`,
     memo: { from: maskPhone(from), to: maskPhone(to), ivr: `${ivr.id}@${ivr.version}` },
   };
+}
+
+/** Delivers a status event to its call, starting the workflow when the callback came first. */
+export async function signalCall(
+  temporal: Client,
+  taskQueue: string,
+  workflowId: string,
+  event: CallStatusEvent,
+  startInput: CallInput | undefined,
+): Promise<void> {
+  if (!startInput) {
+    await temporal.workflow.getHandle(workflowId).signal(callStatusSignal, event);
+    return;
+  }
+  await temporal.workflow.signalWithStart(CALL_WORKFLOW_TYPE, {
+    ...callStartOptions(startInput, taskQueue),
+    signal: callStatusSignal,
+    signalArgs: [event],
+  });
 }

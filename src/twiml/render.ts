@@ -5,7 +5,7 @@ import type {
   SayVerb,
   TwimlPlan,
   TwimlVerb,
-} from '../../workflows/twiml-plan';
+} from '../../workflows/shared/twiml-plan';
 
 type VoiceResponse = twilio.twiml.VoiceResponse;
 type SayAttributes = Parameters<VoiceResponse['say']>[0];

@@ -5,7 +5,7 @@ import { loadConfig } from '../config';
 import { createPool } from '../db/pool';
 import { IvrRegistry } from '../ivr/registry';
 import { createLogger } from '../logger';
-import { startSignalRelay } from '../outbox/signal-outbox';
+import { startSignalRelay } from '../inbox/inbox';
 import { createWorker } from './create-worker';
 
 async function main(): Promise<void> {

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildSimulator, type CallRun, type PartyScript, type Simulator } from '../../src/sim';
-import { callSnapshotQuery, callWorkflowId } from '../../workflows/definitions';
+import { callSnapshotQuery } from '../../workflows/call/definitions';
+import { callWorkflowId } from '../../workflows/shared/ids';
 import { ACCOUNT_SID, AUTH_TOKEN, loadIvr } from '../helpers/env';
 import { LiveStack } from '../helpers/live-stack';
 

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createPool, type Db } from '../../src/db/pool';
 import { IvrRegistry } from '../../src/ivr/registry';
 import { buildApp } from '../../src/server/app';
-import { freePort } from '../../src/temporal/dev-server';
+import { freePort } from '../helpers/dev-server';
 import { temporalClient, testConfig, testDb } from '../helpers/env';
 
 const closers: (() => Promise<unknown>)[] = [];

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { buildSimulator, type Simulator } from '../../src/sim';
-import { freePort, startDevServer } from '../../src/temporal/dev-server';
+import { freePort, startDevServer } from '../helpers/dev-server';
 import { ACCOUNT_SID, AUTH_TOKEN, loadIvr } from '../helpers/env';
 import { LiveStack } from '../helpers/live-stack';
 

@@ -1,16 +1,16 @@
 import { WithStartWorkflowOperation, type Client, type WorkflowHandle } from '@temporalio/client';
-import type { callWorkflow } from '../../workflows/call';
+import type { callWorkflow } from '../../workflows/call/workflow';
 import {
   callJournalSignal,
   callStatusSignal,
   callWebhookUpdate,
-  callWorkflowId,
   type CallInput,
-  type CallStatus,
   type CallStatusEvent,
   type JournalEntry,
   type WebhookRequest,
-} from '../../workflows/definitions';
+} from '../../workflows/call/definitions';
+import { callWorkflowId } from '../../workflows/shared/ids';
+import { type CallStatus } from '../../workflows/shared/call-status';
 import {
   advanceIvr,
   startIvr,
@@ -19,7 +19,7 @@ import {
   type IvrState,
 } from '../../workflows/ivr/engine';
 import type { IvrDefinition } from '../../workflows/ivr/types';
-import type { TwimlPlan } from '../../workflows/twiml-plan';
+import type { TwimlPlan } from '../../workflows/shared/twiml-plan';
 import { randomCallSid, testCallInput } from './env';
 
 /** Drives a call workflow the way the webhook server does, without HTTP: for workflow-level tests. */

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Client, WithStartWorkflowOperation, Workflow } from '@temporalio/client';
-import type { TwimlPlan } from '../../workflows/twiml-plan';
+import type { TwimlPlan } from '../../workflows/shared/twiml-plan';
 
 /** One call the webhook server made on the Temporal client. */
 export interface TemporalCall {

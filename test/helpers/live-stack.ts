@@ -7,12 +7,13 @@ import type { Config } from '../../src/config';
 import type { Db } from '../../src/db/pool';
 import { IvrRegistry } from '../../src/ivr/registry';
 import { buildApp } from '../../src/server/app';
-import { startSignalRelay } from '../../src/outbox/signal-outbox';
+import { startSignalRelay } from '../../src/inbox/inbox';
 import { createWorker } from '../../src/worker/create-worker';
-import type { callWorkflow } from '../../workflows/call';
-import { callWorkflowId, type CallSnapshot } from '../../workflows/definitions';
+import type { callWorkflow } from '../../workflows/call/workflow';
+import { type CallSnapshot } from '../../workflows/call/definitions';
+import { callWorkflowId } from '../../workflows/shared/ids';
 import type { IvrDefinition } from '../../workflows/ivr/types';
-import { freePort } from '../../src/temporal/dev-server';
+import { freePort } from './dev-server';
 import { nativeConnection, temporalClient, testConfig, testDb, workflowBundle } from './env';
 
 /**

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeReplay } from '../../src/server/replay-token';
+import { encodeReplay } from '../../src/server/tokens/replay-token';
 import { ACCOUNT_SID } from '../helpers/env';
 import { CALL_SID, FORM, encodeForm, harness, inboundParams, sign, type Harness } from './harness';
 

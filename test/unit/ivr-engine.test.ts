@@ -11,7 +11,7 @@ import {
 } from '../../workflows/ivr/engine';
 import { isOpen, localTime } from '../../workflows/ivr/hours';
 import type { HoursNode, IvrDefinition } from '../../workflows/ivr/types';
-import type { TwimlVerb } from '../../workflows/twiml-plan';
+import type { TwimlVerb } from '../../workflows/shared/twiml-plan';
 
 const root = path.resolve(__dirname, '..', '..');
 const load = (file: string): IvrDefinition =>

@@ -6,7 +6,7 @@ import {
   renderPlan,
   type RenderUrls,
 } from '../../src/twiml/render';
-import type { TwimlVerb } from '../../workflows/twiml-plan';
+import type { TwimlVerb } from '../../workflows/shared/twiml-plan';
 
 const BASE = 'https://voice.example.com';
 const urls: RenderUrls = {

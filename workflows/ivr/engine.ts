@@ -1,4 +1,4 @@
-import type { PromptVerb, TwimlPlan, TwimlVerb, Voice } from '../twiml-plan';
+import type { PromptVerb, TwimlPlan, TwimlVerb, Voice } from '../shared/twiml-plan';
 import { isOpen } from './hours';
 import type { ConsentNode, IvrDefinition, IvrNode, MenuNode, Prompt } from './types';
 

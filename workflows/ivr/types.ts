@@ -1,4 +1,4 @@
-import type { DialTarget, Voice } from '../twiml-plan';
+import type { DialTarget, Voice } from '../shared/twiml-plan';
 
 /** One thing the caller hears. */
 export type Prompt = ({ say: string } & Voice) | { play: string } | { pause: number };

@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/db/pool';
-import { createPool } from '../../src/db/pool';
-import { IvrRegistry } from '../../src/ivr/registry';
-import { buildApp } from '../../src/server/app';
-import type { Config } from '../../src/config';
-import { ACCOUNT_SID, loadIvr, randomCallSid, testConfig, testDb } from '../helpers/env';
-import { FakeTemporal } from '../helpers/fake-temporal';
-import { inboundParams, signedPost } from './harness';
+import type { Db } from '../../../src/db/pool';
+import { createPool } from '../../../src/db/pool';
+import { IvrRegistry } from '../../../src/ivr/registry';
+import { buildApp } from '../../../src/server/app';
+import type { Config } from '../../../src/config';
+import { ACCOUNT_SID, loadIvr, randomCallSid, testConfig, testDb } from '../../helpers/env';
+import { FakeTemporal } from '../../helpers/fake-temporal';
+import { inboundParams, signedPost } from '../harness';
 
 /** Journal mode against the real test database, with a Temporal fake that records every call. */
 let db: Db;

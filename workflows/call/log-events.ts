@@ -1,4 +1,4 @@
-import type { CallEventInput } from '../activities/call-log';
+import type { CallEventInput } from '../../activities/call/call-log';
 import type { CallStatusEvent } from './definitions';
 
 /**

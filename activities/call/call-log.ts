@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import type { Db } from '../src/db/pool';
+import type { Db } from '../../src/db/pool';
 
 export interface CallRow {
   callSid: string;

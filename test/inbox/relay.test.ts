@@ -1,9 +1,9 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCallActivities } from '../../activities/call-log';
+import { createCallActivities } from '../../activities/call/call-log';
 import type { Db } from '../../src/db/pool';
-import { parkSignal, relayParkedSignals, type Relay } from '../../src/outbox/signal-outbox';
-import type { CallInput, CallStatusEvent, JournalEntry } from '../../workflows/definitions';
+import { parkSignal, relayParkedSignals, type Relay } from '../../src/inbox/inbox';
+import type { CallInput, CallStatusEvent, JournalEntry } from '../../workflows/call/definitions';
 import { loadIvr, quietLogger, randomCallSid, testCallInput, testDb } from '../helpers/env';
 import {
   FakeServiceError,

@@ -1,5 +1,5 @@
 import type { CallStep } from './definitions';
-import type { IvrState } from './ivr/engine';
+import type { IvrState } from '../ivr/engine';
 
 /** What a journaled step means for a call whose IVR is at `state` (undefined: not started). */
 export type StepPlace = 'apply' | 'stale' | 'wait';

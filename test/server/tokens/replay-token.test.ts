@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeReplay, encodeReplay, type ReplayToken } from '../../src/server/replay-token';
+import {
+  decodeReplay,
+  encodeReplay,
+  type ReplayToken,
+} from '../../../src/server/tokens/replay-token';
 
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 

@@ -1,21 +1,21 @@
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Config } from '../../src/config';
-import type { Db } from '../../src/db/pool';
+import type { Config } from '../../../src/config';
+import type { Db } from '../../../src/db/pool';
 import {
   callJournalSignal,
   callSnapshotQuery,
   callStatusSignal,
   callWebhookUpdate,
-  callWorkflowId,
-  type CallStatus,
   type JournalEntry,
-} from '../../workflows/definitions';
-import type { callWorkflow } from '../../workflows/call';
-import { CallStatusKey, IvrNodeKey } from '../../workflows/search-attributes';
-import { randomCallSid, testCallInput, testConfig } from '../helpers/env';
-import { CallDriver, scenarios } from '../helpers/call-driver';
-import { startWorkerEnv, type WorkerEnv } from '../helpers/worker-env';
+} from '../../../workflows/call/definitions';
+import { callWorkflowId } from '../../../workflows/shared/ids';
+import { type CallStatus } from '../../../workflows/shared/call-status';
+import type { callWorkflow } from '../../../workflows/call/workflow';
+import { CallStatusKey, IvrNodeKey } from '../../../workflows/shared/search-attributes';
+import { randomCallSid, testCallInput, testConfig } from '../../helpers/env';
+import { CallDriver, scenarios } from '../../helpers/call-driver';
+import { startWorkerEnv, type WorkerEnv } from '../../helpers/worker-env';
 
 let config: Config;
 let env: WorkerEnv;

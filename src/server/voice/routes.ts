@@ -2,18 +2,18 @@ import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { callWorkflow } from '../../../workflows/call';
+import type { callWorkflow } from '../../../workflows/call/workflow';
 import {
   callWebhookUpdate,
-  callWorkflowId,
-  maskPhone,
   type CallInput,
-  type CallStatus,
   type WebhookRequest,
-} from '../../../workflows/definitions';
+} from '../../../workflows/call/definitions';
+import { callWorkflowId } from '../../../workflows/shared/ids';
+import { maskPhone } from '../../../workflows/shared/phone';
+import { type CallStatus } from '../../../workflows/shared/call-status';
 import { advanceIvr, reprompt, startIvr, type IvrState } from '../../../workflows/ivr/engine';
 import type { IvrDefinition } from '../../../workflows/ivr/types';
-import type { TwimlPlan } from '../../../workflows/twiml-plan';
+import type { TwimlPlan } from '../../../workflows/shared/twiml-plan';
 import {
   renderHold,
   renderMessageAndHangup,
@@ -21,10 +21,10 @@ import {
   type RenderUrls,
 } from '../../twiml/render';
 import { HttpError } from '../errors';
-import { decodeReplay, encodeReplay, type ReplayToken } from '../replay-token';
-import { callStartOptions } from '../../temporal/call-start';
-import { parkSignal, signalCall } from '../../outbox/signal-outbox';
-import { decodeStepToken, encodeStepToken, stepTokenKey } from '../step-token';
+import { decodeReplay, encodeReplay, type ReplayToken } from '../tokens/replay-token';
+import { callStartOptions, signalCall } from '../../temporal/call-start';
+import { parkSignal } from '../../inbox/inbox';
+import { decodeStepToken, encodeStepToken, stepTokenKey } from '../tokens/step-token';
 import { assertTwilioSignature } from '../twilio-signature';
 import { formParams, optional, patterns, required, type Params } from '../twilio-params';
 

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { IvrState } from '../../workflows/ivr/engine';
+import type { IvrState } from '../../../workflows/ivr/engine';
 
 /**
  * In journal mode the server answers an action URL from the IVR state the URL carries, so that

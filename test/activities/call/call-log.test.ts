@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCallActivities, type CallLogBatch } from '../../activities/call-log';
-import type { Db } from '../../src/db/pool';
-import { ACCOUNT_SID, randomCallSid, testDb } from '../helpers/env';
+import { createCallActivities, type CallLogBatch } from '../../../activities/call/call-log';
+import type { Db } from '../../../src/db/pool';
+import { ACCOUNT_SID, randomCallSid, testDb } from '../../helpers/env';
 
 let db: Db;
 beforeAll(() => {

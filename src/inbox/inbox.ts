@@ -1,19 +1,18 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
-import type { callWorkflow } from '../../workflows/call';
+import type { callWorkflow } from '../../workflows/call/workflow';
 import {
   callJournalSignal,
-  callStatusSignal,
   type CallInput,
   type CallStatusEvent,
   type CallStep,
   type JournalEntry,
-} from '../../workflows/definitions';
+} from '../../workflows/call/definitions';
 import type { IvrDefinition } from '../../workflows/ivr/types';
 import type { Db } from '../db/pool';
 import { callStartOptions } from '../temporal/call-start';
-import { createCallActivities } from '../../activities/call-log';
-import { statusLogEvent } from '../../workflows/call-log-events';
+import { createCallActivities } from '../../activities/call/call-log';
+import { statusLogEvent } from '../../workflows/call/log-events';
 
 /** A row of the outbox: a status callback, or a webhook step answered in journal mode. */
 export type OutboxEntry = {
@@ -47,25 +46,6 @@ async function hydrate(start: StoredStart | CallInput, ivrs: IvrLookup): Promise
 export interface RelayLog {
   warn(obj: object, msg: string): void;
   debug(obj: object, msg: string): void;
-}
-
-/** Delivers a status event to its call, starting the workflow when the callback came first. */
-export async function signalCall(
-  temporal: Client,
-  taskQueue: string,
-  workflowId: string,
-  event: CallStatusEvent,
-  startInput: CallInput | undefined,
-): Promise<void> {
-  if (!startInput) {
-    await temporal.workflow.getHandle(workflowId).signal(callStatusSignal, event);
-    return;
-  }
-  await temporal.workflow.signalWithStart('callWorkflow', {
-    ...callStartOptions(startInput, taskQueue),
-    signal: callStatusSignal,
-    signalArgs: [event],
-  });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { CallStep } from '../../workflows/definitions';
-import type { IvrState } from '../../workflows/ivr/engine';
-import { nextStep, placeOf } from '../../workflows/journal';
+import type { CallStep } from '../../../workflows/call/definitions';
+import type { IvrState } from '../../../workflows/ivr/engine';
+import { nextStep, placeOf } from '../../../workflows/call/journal';
 
 const at = '2026-11-23T12:00:00.000Z';
 const state = (seq: number, ended = false): IvrState => ({ node: 'main', attempts: 0, seq, ended });

@@ -1,19 +1,8 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { IvrInput, IvrState } from './ivr/engine';
-import type { IvrDefinition } from './ivr/types';
-import type { TwimlPlan } from './twiml-plan';
-
-export const callWorkflowId = (callSid: string): string => `call-${callSid}`;
-
-export const FINAL_CALL_STATUSES = [
-  'completed',
-  'busy',
-  'failed',
-  'no-answer',
-  'canceled',
-] as const;
-export type CallStatus =
-  'queued' | 'initiated' | 'ringing' | 'in-progress' | (typeof FINAL_CALL_STATUSES)[number];
+import type { IvrInput, IvrState } from '../ivr/engine';
+import type { IvrDefinition } from '../ivr/types';
+import type { CallStatus } from '../shared/call-status';
+import type { TwimlPlan } from '../shared/twiml-plan';
 
 /** The revision new calls start with; see `CallInput.revision`. */
 export const CALL_REVISION = 2;
@@ -87,13 +76,3 @@ export type JournalEntry =
 /** Everything the outbox holds for one call, delivered as one signal in the order it was written. */
 export const callJournalSignal = defineSignal<[JournalEntry[]]>('callJournal');
 export const callSnapshotQuery = defineQuery<CallSnapshot>('callSnapshot');
-
-export function isFinalStatus(status: string): boolean {
-  return (FINAL_CALL_STATUSES as readonly string[]).includes(status);
-}
-
-/** `+14155550123` → `+1415****123`: numbers appear masked in memos, summaries and logs. */
-export function maskPhone(number: string): string {
-  if (!/^\+\d{8,15}$/.test(number)) return number.replace(/\d(?=\d{3})/g, '*');
-  return `${number.slice(0, 5)}${'*'.repeat(number.length - 8)}${number.slice(-3)}`;
-}

@@ -1,6 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decodeStepToken, encodeStepToken, stepTokenKey } from '../../src/server/step-token';
+import {
+  decodeStepToken,
+  encodeStepToken,
+  stepTokenKey,
+} from '../../../src/server/tokens/step-token';
 
 const key = stepTokenKey('test-auth-token-0123456789abcdef');
 const CALL = 'CA' + '1'.repeat(32);

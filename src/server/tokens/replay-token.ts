@@ -1,4 +1,4 @@
-import type { WebhookRequest } from '../../workflows/definitions';
+import type { WebhookRequest } from '../../../workflows/call/definitions';
 
 /**
  * A fallback `<Redirect>` must retry the request Twilio could not get an answer to. Twilio's redirect

@@ -12,22 +12,21 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { CallLogBatch, CallRow, createCallActivities } from '../activities/call-log';
+import type { CallLogBatch, CallRow, createCallActivities } from '../../activities/call/call-log';
 import {
   callSnapshotQuery,
   callStatusSignal,
   callJournalSignal,
   callWebhookUpdate,
-  isFinalStatus,
-  maskPhone,
   type CallInput,
   type CallSnapshot,
-  type CallStatus,
   type CallStatusEvent,
   type CallStep,
   type JournalEntry,
   type WebhookRequest,
 } from './definitions';
+import { isFinalStatus, type CallStatus } from '../shared/call-status';
+import { maskPhone } from '../shared/phone';
 import {
   advanceIvr,
   reprompt,
@@ -35,11 +34,11 @@ import {
   stepId,
   type IvrEffect,
   type IvrState,
-} from './ivr/engine';
-import { statusLogEvent } from './call-log-events';
+} from '../ivr/engine';
+import { statusLogEvent } from './log-events';
 import { nextStep } from './journal';
-import { CallStatusKey, IvrNodeKey } from './search-attributes';
-import type { TwimlPlan } from './twiml-plan';
+import { CallStatusKey, IvrNodeKey } from '../shared/search-attributes';
+import type { TwimlPlan } from '../shared/twiml-plan';
 
 type CallActivities = ReturnType<typeof createCallActivities>;
 const remote = proxyActivities<CallActivities>({

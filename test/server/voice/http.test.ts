@@ -2,10 +2,10 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { DOMParser } from '@xmldom/xmldom';
 import { afterEach, describe, expect, it } from 'vitest';
-import { IvrRegistry } from '../../src/ivr/registry';
-import { decodeReplay } from '../../src/server/replay-token';
-import { ACCOUNT_SID, AUTH_TOKEN, loadIvr } from '../helpers/env';
-import { FakeServiceError, UNAVAILABLE } from '../helpers/fake-temporal';
+import { IvrRegistry } from '../../../src/ivr/registry';
+import { decodeReplay } from '../../../src/server/tokens/replay-token';
+import { ACCOUNT_SID, AUTH_TOKEN, loadIvr } from '../../helpers/env';
+import { FakeServiceError, UNAVAILABLE } from '../../helpers/fake-temporal';
 import {
   CALL_SID,
   CALLED,
@@ -17,7 +17,7 @@ import {
   sign,
   signedPost,
   type Harness,
-} from './harness';
+} from '../harness';
 
 let h: Harness;
 afterEach(async () => {

@@ -1,0 +1,13 @@
+/**
+ * Workflow ids come from business keys, and each family's workflow type is named once: the server,
+ * the callback inbox, the CLI and tests start and find workflows through these.
+ */
+export const CALL_WORKFLOW_TYPE = 'callWorkflow';
+
+const CALL_PREFIX = 'call-';
+export const callWorkflowId = (callSid: string): string => `${CALL_PREFIX}${callSid}`;
+
+/** The CallSid of a call workflow's id, or undefined for an id of another family. */
+export function callSidOf(workflowId: string): string | undefined {
+  return workflowId.startsWith(CALL_PREFIX) ? workflowId.slice(CALL_PREFIX.length) : undefined;
+}
