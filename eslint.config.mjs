@@ -38,7 +38,8 @@ export default tseslint.config(
               message: 'Workflows import activities as types only (proxyActivities).',
             },
             {
-              group: ['twilio', 'twilio/*', 'pg', 'fastify', '**/src/*'],
+              // The packages by name, not any path segment: activities/twilio is ours (type-only).
+              regex: '^(twilio|pg|fastify)(/|$)|(^|/)src(/|$)',
               message: 'Workflows must not import side-effecting libraries.',
             },
           ],

@@ -34,6 +34,9 @@ export function buildRestApp(core: SimCore, opts: { logger?: boolean } = {}): Fa
     if (rest?.slowMs) await sleep(rest.slowMs);
     if (core.faults.chance(rest?.errorRate)) {
       const status = rest?.errorStatus ?? 429;
+      if (rest?.retryAfterSeconds !== undefined) {
+        void reply.header('Retry-After', String(rest.retryAfterSeconds));
+      }
       return sendError(
         reply,
         status === 429 ? apiErrors.tooManyRequests() : apiErrors.serverError(status),

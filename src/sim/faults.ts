@@ -32,6 +32,8 @@ export interface RestFaults {
   errorStatus?: 429 | 500 | 502 | 503;
   /** Real milliseconds added before every REST response. */
   slowMs?: number;
+  /** Retry-After (seconds) sent with the injected errors, as Twilio may with a 429 or 503. */
+  retryAfterSeconds?: number;
 }
 
 export interface Faults {

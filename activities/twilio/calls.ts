@@ -1,0 +1,141 @@
+import type { CallInstance } from 'twilio/lib/rest/api/v2010/account/call';
+import type { TwilioClient } from '../../src/twilio/client';
+import { twilioRequest } from './errors';
+import { isoOrNull } from './serialize';
+
+/**
+ * Query parameter that carries a caller's reference on the call's TwiML URL and status callback:
+ * the one place Twilio echoes back something we chose, so a later webhook names the intent even
+ * when the create's answer was lost.
+ */
+export const CALL_REFERENCE_PARAM = 'callRef';
+
+export interface CreateCallInput {
+  to: string;
+  from: string;
+  /** TwiML URL, or inline `twiml`; one of the two. */
+  url?: string;
+  twiml?: string;
+  statusCallback?: string;
+  statusCallbackEvents?: ('initiated' | 'ringing' | 'answered' | 'completed')[];
+  /** Seconds Twilio lets the call ring (its default is 60). */
+  timeoutSec?: number;
+  machineDetection?: 'Enable' | 'DetectMessageEnd';
+  /**
+   * The caller's own key for this attempt (an intent recorded before the request). Creating a call
+   * has no idempotency key at Twilio, so this is how an answer that never arrived is reconciled.
+   */
+  reference?: string;
+}
+
+export interface UpdateCallInput {
+  callSid: string;
+  /** Redirect the live call to new TwiML (URL or inline). */
+  url?: string;
+  twiml?: string;
+  /** Hang up, whatever state the call is in. */
+  status?: 'completed';
+}
+
+export interface FindCallsInput {
+  to: string;
+  from?: string;
+  /** ISO time: calls created before it are left out (the intent's time, minus clock skew). */
+  createdAfter: string;
+  /** Most calls to return, newest first (default 20). */
+  limit?: number;
+}
+
+/** The part of Twilio's Call resource workflows use; dates as ISO strings. */
+export interface CallSummary {
+  sid: string;
+  status: string;
+  to: string;
+  from: string;
+  direction: string;
+  parentCallSid: string | null;
+  dateCreated: string | null;
+}
+
+export function withReference(url: string, reference: string | undefined): string {
+  if (reference === undefined) return url;
+  const u = new URL(url);
+  u.searchParams.set(CALL_REFERENCE_PARAM, reference);
+  return u.toString();
+}
+
+function summary(call: CallInstance): CallSummary {
+  return {
+    sid: call.sid,
+    status: call.status,
+    to: call.to,
+    from: call.from,
+    direction: call.direction,
+    parentCallSid: call.parentCallSid ?? null,
+    dateCreated: isoOrNull(call.dateCreated),
+  };
+}
+
+export function createCallActivities({ twilio }: { twilio: TwilioClient }) {
+  return {
+    /** Places one call. Not idempotent: a retry after a lost answer may dial twice (see findCalls). */
+    async createCall(input: CreateCallInput): Promise<CallSummary> {
+      const call = await twilioRequest(() =>
+        twilio.calls.create({
+          to: input.to,
+          from: input.from,
+          url: input.url === undefined ? undefined : withReference(input.url, input.reference),
+          twiml: input.twiml,
+          statusCallback:
+            input.statusCallback === undefined
+              ? undefined
+              : withReference(input.statusCallback, input.reference),
+          statusCallbackEvent: input.statusCallbackEvents,
+          timeout: input.timeoutSec,
+          machineDetection: input.machineDetection,
+        }),
+      );
+      return summary(call);
+    },
+
+    async updateCall(input: UpdateCallInput): Promise<CallSummary> {
+      const call = await twilioRequest(() =>
+        twilio.calls(input.callSid).update({
+          url: input.url,
+          twiml: input.twiml,
+          status: input.status,
+        }),
+      );
+      return summary(call);
+    },
+
+    /** Cancels a call that is queued or ringing; Twilio leaves an answered call as it is. */
+    async cancelCall(callSid: string): Promise<CallSummary> {
+      return summary(
+        await twilioRequest(() => twilio.calls(callSid).update({ status: 'canceled' })),
+      );
+    },
+
+    /**
+     * Calls to `to` (and `from`) created since `createdAfter`, newest first: after a create whose
+     * answer was lost, the caller looks here before it dials again.
+     */
+    async findCalls(input: FindCallsInput): Promise<CallSummary[]> {
+      const limit = input.limit ?? 20;
+      // Twilio's dates have whole seconds.
+      const since = Math.floor(Date.parse(input.createdAfter) / 1000) * 1000;
+      const calls = await twilioRequest(() =>
+        twilio.calls.list({
+          to: input.to,
+          from: input.from,
+          limit,
+          pageSize: limit,
+        }),
+      );
+      // Twilio filters on StartTime, which a queued call does not have yet; creation time is ours.
+      return calls
+        .filter((c) => c.dateCreated !== null && c.dateCreated.getTime() >= since)
+        .map(summary);
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import type { TwilioClient } from '../../src/twilio/client';
+import { createCallActivities } from './calls';
+import { createMessageActivities } from './messages';
+import { createParticipantActivities } from './participants';
+import { createRecordingActivities } from './recordings';
+
+export interface TwilioActivityDeps {
+  twilio: TwilioClient;
+}
+
+/** Every Twilio REST activity; only the Twilio task queue's worker registers them. */
+export function createTwilioActivities(deps: TwilioActivityDeps) {
+  return {
+    ...createCallActivities(deps),
+    ...createMessageActivities(deps),
+    ...createRecordingActivities(deps),
+    ...createParticipantActivities(deps),
+  };
+}
+
+export type TwilioActivities = ReturnType<typeof createTwilioActivities>;
+export type { CallSummary, CreateCallInput, FindCallsInput, UpdateCallInput } from './calls';
+export type { MessageSummary, SendMessageInput } from './messages';
+export type { RecordingSummary } from './recordings';
+export type {
+  AddParticipantInput,
+  ParticipantRef,
+  ParticipantSummary,
+  UpdateParticipantInput,
+} from './participants';
