@@ -10,11 +10,8 @@ ENV npm_config_update_notifier=false \
 WORKDIR /app
 
 # Dependencies first so code edits reuse this layer. tsx is a devDependency, hence a full install.
-# `npm install` rather than `npm ci`: the lock file lacks some of @swc/core's optional platform
-# packages (the registry it was made against does not carry them) and `npm ci` refuses such a lock;
-# `npm install` keeps every locked version and resolves only those optional packages.
 COPY package.json package-lock.json ./
-RUN npm install --no-audit --no-fund && npm cache clean --force
+RUN npm ci --no-audit --no-fund && npm cache clean --force
 
 # Code stays owned by root: the process runs as `node` and cannot rewrite what it executes.
 COPY . .
