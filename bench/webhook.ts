@@ -1,12 +1,12 @@
 /**
- * Webhook latency benchmark: `npm run bench:webhook -- [--calls 50] [--rounds 3] [--pause-ms 1000]`.
+ * Webhook latency benchmark: `npm run bench:webhook -- [options]` (`--help` lists them).
  * Runs the real stack (Temporal dev server, worker, webhook server, PostgreSQL) and, in the same
  * run, a stateless fastify control that renders the same TwiML without Temporal, then drives both
  * with signed simulated callers. Prints a table and a JSON document.
  */
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createPool } from '../src/db/pool';
 import { routeNumber, saveIvr } from '../src/ivr/store';
 import { readFileSync } from 'node:fs';
@@ -17,20 +17,82 @@ import { catchUpSeconds, cpuMsBetween, cpuMsByPid, cpuMsOfTree } from './cpu';
 import { placeCall, type CallerOptions, type Sample } from './caller';
 import { startProcess, startStack, waitFor } from './stack';
 
-const { values } = parseArgs({
-  options: {
-    calls: { type: 'string', default: '50' },
-    rounds: { type: 'string', default: '3' },
-    'pause-ms': { type: 'string', default: '1000' },
-    levels: { type: 'string', default: '5,10,20,40,80' },
-    'calls-per-level': { type: 'string', default: '200' },
-    mode: { type: 'string', default: 'both' },
-    targets: { type: 'string', default: 'update,journal,control' },
-    'background-nice': { type: 'string', default: '10' },
-    'background-cpus': { type: 'string', default: 'all' },
-    'background-sched': { type: 'string', default: 'other' },
-  },
-});
+const options = {
+  calls: { type: 'string', default: '50' },
+  rounds: { type: 'string', default: '3' },
+  'pause-ms': { type: 'string', default: '1000' },
+  levels: { type: 'string', default: '5,10,20,40,80' },
+  'calls-per-level': { type: 'string', default: '200' },
+  mode: { type: 'string', default: 'both' },
+  targets: { type: 'string', default: 'update,journal,control' },
+  'background-nice': { type: 'string', default: '10' },
+  'background-cpus': { type: 'string', default: 'all' },
+  'background-sched': { type: 'string', default: 'other' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+/** What each option means, for `--help`; the defaults come from `options`. */
+const meaning: Record<Exclude<keyof typeof options, 'help'>, string> = {
+  calls: 'paced mode: callers per target, all at once',
+  rounds: 'paced mode: calls each caller places, one after another',
+  'pause-ms': 'paced mode: ms a caller listens before answering each prompt',
+  levels: 'saturation mode: comma-separated concurrency levels',
+  'calls-per-level': 'saturation mode: calls per level, shared by its callers',
+  mode: 'paced, saturation or both',
+  targets: 'comma-separated: update, journal (webhook modes), control (no Temporal)',
+  'background-nice': 'nice level of Temporal and the worker (0: as the webhook server)',
+  'background-cpus': 'CPUs (taskset list) for Temporal and the worker, or all',
+  'background-sched': 'scheduling policy of Temporal and the worker: other, batch or idle',
+};
+
+function usage(): string {
+  const rows: [string, string, string][] = [
+    ...Object.entries(meaning).map(([name, text]): [string, string, string] => [
+      `--${name} <value>`,
+      options[name as keyof typeof meaning].default,
+      text,
+    ]),
+    ['-h, --help', '', 'print this help and exit'],
+  ];
+  const width = (i: number): number => Math.max(...rows.map((r) => r[i]!.length));
+  const line = (r: readonly string[]): string =>
+    `  ${r[0]!.padEnd(width(0))}  ${r[1]!.padEnd(width(1))}  ${r[2]}`.trimEnd();
+  return [
+    'Usage: npm run bench:webhook -- [options]',
+    '',
+    'Starts Temporal, PostgreSQL, the worker and the webhook servers, drives them with signed',
+    'simulated callers, then prints a table and a JSON summary.',
+    '',
+    line(['option', 'default', 'meaning']),
+    ...rows.map(line),
+  ].join('\n');
+}
+
+/** A bad command line is a one-line message and exit code 2, not a stack trace. */
+function usageError(message: string): never {
+  console.error(`bench:webhook: ${message} (--help lists the options)`);
+  process.exit(2);
+}
+
+function parseCommandLine(): { [K in keyof typeof meaning]: string } & { help?: boolean } {
+  let parsed;
+  try {
+    parsed = parseArgs({ options });
+  } catch (err) {
+    usageError(err instanceof Error ? err.message : String(err));
+  }
+  if (parsed.values.help) {
+    console.log(usage());
+    process.exit(0);
+  }
+  const { values } = parsed;
+  if (!['paced', 'saturation', 'both'].includes(values.mode)) {
+    usageError(`--mode must be paced, saturation or both, not "${values.mode}"`);
+  }
+  return values;
+}
+
+const values = parseCommandLine();
 
 const ACCOUNT_SID = 'AC' + '0'.repeat(32);
 const AUTH_TOKEN = 'bench-auth-token-0123456789abcdef';
