@@ -67,7 +67,18 @@ const program = new Command()
     10,
   )
   .option('--realtime', 'really wait for pauses and speech')
-  .option('--json', 'print the transcript as JSON lines instead of text');
+  .option('--json', 'print the transcript as JSON lines instead of text')
+  .showHelpAfterError('(add --help for every option)')
+  .addHelpText(
+    'after',
+    [
+      '',
+      'Environment (also read from .env):',
+      '  PUBLIC_BASE_URL     the default --url is $PUBLIC_BASE_URL/voice/inbound',
+      "  TWILIO_ACCOUNT_SID  the caller's account (default: the simulator's)",
+      "  TWILIO_AUTH_TOKEN   signs every webhook (default: the simulator's)",
+    ].join('\n'),
+  );
 
 interface Flags {
   to: string;

@@ -1,15 +1,42 @@
 import 'dotenv/config';
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN } from './core';
 import type { PartyScript } from './script';
 import { buildSimulator } from './simulator';
 
-/**
- * `npm run sim`: the REST simulator as a process, for the worker and the local demo.
- * SIM_PORT (3100), TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN (the simulator's defaults),
- * SIM_MESSAGING_WEBHOOK_URL (inbound SMS target) and SIM_PARTIES_FILE (JSON: number → script).
- */
+/** `npm run sim`: the REST simulator as a process, for the worker and the local demo. */
+const USAGE = `Usage: npm run sim [-- --help]
+
+Serves the Twilio REST simulator until SIGINT or SIGTERM, configured by the environment
+(also read from .env):
+
+  SIM_PORT                   port on 127.0.0.1 (default: 3100; 0 picks a free one)
+  TWILIO_ACCOUNT_SID         account the REST API accepts (default: ${DEFAULT_ACCOUNT_SID})
+  TWILIO_AUTH_TOKEN          its auth token; also signs webhooks (default: the simulator's)
+  SIM_MESSAGING_WEBHOOK_URL  where inbound SMS are posted (default: none)
+  SIM_PARTIES_FILE           JSON file: number -> party script (see src/sim/README.md)
+
+Options:
+  -h, --help                 print this help and exit`;
+
+/** `--help` prints the usage; anything else on the command line is a one-line error, exit 2. */
+function parseCommandLine(): void {
+  let help: boolean | undefined;
+  try {
+    help = parseArgs({ options: { help: { type: 'boolean', short: 'h' } } }).values.help;
+  } catch (err) {
+    console.error(`sim: ${err instanceof Error ? err.message : String(err)} (--help for usage)`);
+    process.exit(2);
+  }
+  if (help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+}
+
 async function main(): Promise<void> {
+  parseCommandLine();
   const port = Number(process.env.SIM_PORT || 3100);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`SIM_PORT is malformed: ${process.env.SIM_PORT}`);
