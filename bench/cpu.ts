@@ -57,7 +57,7 @@ export function cpuMsBetween(before: Map<number, number>, after: Map<number, num
 }
 
 /**
- * Seconds until the background has caught up with the callers: the outbox is empty, every call's
+ * Seconds until the background has caught up with the callers: the callback inbox is empty, every call's
  * log row shows a final status (written by its workflow after the last callback), and every call
  * workflow has closed, so no work of one run spills into the next.
  */
@@ -71,19 +71,19 @@ export async function catchUpSeconds(
   const started = performance.now();
   try {
     for (;;) {
-      const { rows } = await db.query<{ outbox: string; open: string }>(
-        `SELECT (SELECT count(*) FROM signal_outbox) AS outbox,
+      const { rows } = await db.query<{ inbox: string; open: string }>(
+        `SELECT (SELECT count(*) FROM callback_inbox) AS inbox,
                 (SELECT count(*) FROM calls WHERE status NOT IN ('completed', 'busy', 'failed',
                   'no-answer', 'canceled')) AS open`,
       );
-      const { outbox, open } = rows[0]!;
+      const { inbox, open } = rows[0]!;
       const running =
-        outbox === '0' && open === '0'
+        inbox === '0' && open === '0'
           ? (await temporal.workflow.count('ExecutionStatus = "Running"')).count
           : -1;
       if (running === 0) return (performance.now() - started) / 1000;
       if (performance.now() - started > timeoutMs) {
-        console.error(`not caught up: ${outbox} outbox rows, ${open} calls without final status`);
+        console.error(`not caught up: ${inbox} inbox rows, ${open} calls without final status`);
         return null;
       }
       await new Promise((r) => setTimeout(r, 100));

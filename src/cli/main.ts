@@ -2,6 +2,7 @@ import 'dotenv/config';
 import { Command } from 'commander';
 import { loadConfig, type Config } from '../config';
 import { callCommands } from './call-commands';
+import { inboxCommands } from './inbox-commands';
 import { ivrCommands } from './ivr-commands';
 
 let config: Config | undefined;
@@ -18,6 +19,7 @@ ivrCommands(program, () => {
   return url;
 });
 callCommands(program, getConfig);
+inboxCommands(program, () => getConfig().DATABASE_URL);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`error: ${err instanceof Error ? err.message : String(err)}`);

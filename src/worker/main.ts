@@ -5,7 +5,8 @@ import { loadConfig } from '../config';
 import { createPool } from '../db/pool';
 import { IvrRegistry } from '../ivr/registry';
 import { createLogger } from '../logger';
-import { startSignalRelay } from '../inbox/inbox';
+import { createCallDeliverer } from '../inbox/call-deliverer';
+import { startInboxRelay } from '../inbox/relay';
 import { createWorker } from './create-worker';
 
 async function main(): Promise<void> {
@@ -19,21 +20,27 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     deps: { db },
   });
-  // The outbox relay lives here, off the webhook server's event loop: it delivers journaled steps and
-  // parked status callbacks to their calls, and shares the worker's fate (no worker, no progress).
-  // Its client shares the worker's connection, so a call it starts runs its first workflow task here
-  // at once (eager start) instead of going round through the task queue.
+  // The callback inbox relay lives here, off the webhook server's event loop: it delivers journaled
+  // steps and kept status callbacks to their workflows, and shares the worker's fate (no worker, no
+  // progress). Its client shares the worker's connection, so a call it starts runs its first
+  // workflow task here at once (eager start) instead of going round through the task queue.
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const ivrs = new IvrRegistry();
-  const stopRelay = startSignalRelay(
+  const call = createCallDeliverer({
+    db,
+    temporal,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    ivrs: (id, version) => ivrs.version(db, id, version),
+    log,
+    eagerStart: true,
+  });
+  const stopRelay = startInboxRelay(
     {
       db,
-      temporal,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      ivrs: (id, version) => ivrs.version(db, id, version),
+      deliverers: [call],
       log,
       windowMs: config.OUTBOX_BATCH_WINDOW_MS,
-      eagerStart: true,
+      maxAttempts: config.INBOX_MAX_ATTEMPTS,
     },
     config.OUTBOX_RELAY_INTERVAL_MS,
   );

@@ -97,10 +97,10 @@ describe('Temporal stopped mid-call', () => {
       if (rows.length < sent.size) await new Promise((r) => setTimeout(r, 200));
     }
     expect(new Set(rows.map((r) => r.sequence_number))).toEqual(sent);
-    const outbox = await stack.db.query('SELECT 1 FROM signal_outbox WHERE workflow_id = $1', [
+    const inbox = await stack.db.query('SELECT 1 FROM callback_inbox WHERE workflow_id = $1', [
       `call-${run.callSid}`,
     ]);
-    expect(outbox.rowCount).toBe(0);
+    expect(inbox.rowCount).toBe(0);
   });
 });
 
@@ -128,7 +128,7 @@ describe('Temporal stopped mid-call, journal mode', () => {
     expect(said).not.toContain('Please hold while we connect you.');
     expect(said.filter((t) => t === 'Connecting you to sales.')).toHaveLength(1);
     const waiting = await journalStack.db.query(
-      'SELECT 1 FROM signal_outbox WHERE workflow_id = $1',
+      'SELECT 1 FROM callback_inbox WHERE workflow_id = $1',
       [`call-${run.callSid}`],
     );
     expect(waiting.rowCount).toBeGreaterThan(0);
@@ -150,10 +150,10 @@ describe('Temporal stopped mid-call, journal mode', () => {
     expect(new Set(rows.filter((r) => r.kind === 'status').map((r) => r.sequence_number))).toEqual(
       sent,
     );
-    const outbox = await journalStack.db.query(
-      'SELECT 1 FROM signal_outbox WHERE workflow_id = $1',
+    const inbox = await journalStack.db.query(
+      'SELECT 1 FROM callback_inbox WHERE workflow_id = $1',
       [`call-${run.callSid}`],
     );
-    expect(outbox.rowCount).toBe(0);
+    expect(inbox.rowCount).toBe(0);
   });
 });

@@ -7,7 +7,8 @@ import type { Config } from '../../src/config';
 import type { Db } from '../../src/db/pool';
 import { IvrRegistry } from '../../src/ivr/registry';
 import { buildApp } from '../../src/server/app';
-import { startSignalRelay } from '../../src/inbox/inbox';
+import { createCallDeliverer } from '../../src/inbox/call-deliverer';
+import { startInboxRelay } from '../../src/inbox/relay';
 import { createWorker } from '../../src/worker/create-worker';
 import type { callWorkflow } from '../../workflows/call/workflow';
 import { type CallSnapshot } from '../../workflows/call/definitions';
@@ -53,15 +54,21 @@ export class LiveStack {
     await app.listen({ host: '127.0.0.1', port });
     const stack = new LiveStack(config, app, db, client, connection);
     // As in the worker process, the relay's client shares the worker's connection (eager start).
-    stack.stopRelay = startSignalRelay(
+    const call = createCallDeliverer({
+      db,
+      temporal: new Client({ connection, namespace: 'default' }),
+      eagerStart: true,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      ivrs: (id, version) => ivrs.version(db, id, version),
+      log: app.log,
+    });
+    stack.stopRelay = startInboxRelay(
       {
         db,
-        temporal: new Client({ connection, namespace: 'default' }),
-        eagerStart: true,
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        ivrs: (id, version) => ivrs.version(db, id, version),
+        deliverers: [call],
         log: app.log,
         windowMs: config.OUTBOX_BATCH_WINDOW_MS,
+        maxAttempts: config.INBOX_MAX_ATTEMPTS,
       },
       200,
     );
@@ -92,11 +99,11 @@ export class LiveStack {
     }
     for (;;) {
       const { rowCount } = await this.db.query(
-        'SELECT 1 FROM signal_outbox WHERE workflow_id = $1',
+        'SELECT 1 FROM callback_inbox WHERE workflow_id = $1',
         [workflowId],
       );
       if (!rowCount) return result;
-      if (Date.now() > deadline) throw new Error(`outbox rows of ${workflowId} were not relayed`);
+      if (Date.now() > deadline) throw new Error(`inbox rows of ${workflowId} were not relayed`);
       await pause();
     }
   }

@@ -440,7 +440,7 @@ describe('fallback when Temporal cannot answer in time', () => {
     h.temporal.onSignal = () => Promise.reject(new FakeServiceError(UNAVAILABLE, 'unavailable'));
     const parked = await h.app.inject(signedPost(h, '/voice/status', statusParams()));
     expect(parked.statusCode).toBe(202);
-    expect(h.db.queries[0]!.text).toMatch(/INSERT INTO signal_outbox/);
+    expect(h.db.queries[0]!.text).toMatch(/INSERT INTO callback_inbox/);
     h.db.fail = new Error('connection refused');
     const refused = await h.app.inject(signedPost(h, '/voice/status', statusParams()));
     expect(refused.statusCode).toBe(503);
@@ -454,7 +454,7 @@ describe('fallback when Temporal cannot answer in time', () => {
     const late = await h.app.inject(signedPost(h, '/voice/status', statusParams()));
     expect(late.statusCode).toBe(204);
     expect(h.db.queries.map((q) => q.text)).toEqual([
-      expect.stringMatching(/INSERT INTO signal_outbox/),
+      expect.stringMatching(/INSERT INTO callback_inbox/),
     ]);
   });
 });

@@ -38,14 +38,14 @@ const actionOf = (xml: string): string => {
   return url.slice(config.PUBLIC_BASE_URL.length);
 };
 
-async function outbox(callSid: string) {
+async function inboxRows(callSid: string) {
   const { rows } = await db.query<{
-    signal_name: string;
+    kind: string;
     payload: { key: string; before?: { node: string; seq: number }; request: { kind: string } };
     has_start: boolean;
   }>(
-    `SELECT signal_name, payload, start_input IS NOT NULL AS has_start
-       FROM signal_outbox WHERE workflow_id = $1 ORDER BY id`,
+    `SELECT kind, payload, start_input IS NOT NULL AS has_start
+       FROM callback_inbox WHERE workflow_id = $1 ORDER BY id`,
     [`call-${callSid}`],
   );
   return rows;
@@ -77,8 +77,8 @@ describe('journal mode', () => {
     expect(press.body).toContain('+15005550101');
 
     expect(temporal.calls).toEqual([]);
-    const rows = await outbox(callSid);
-    expect(rows.map((r) => [r.signal_name, r.payload.request.kind, r.has_start])).toEqual([
+    const rows = await inboxRows(callSid);
+    expect(rows.map((r) => [r.kind, r.payload.request.kind, r.has_start])).toEqual([
       ['step', 'inbound', true],
       ['step', 'gather', true],
     ]);
@@ -102,7 +102,7 @@ describe('journal mode', () => {
     const two = await app.inject(pressed);
     expect(one.body).toContain('Sorry, that is not an option.');
     expect(two.body).toBe(one.body);
-    expect(await outbox(callSid)).toHaveLength(2);
+    expect(await inboxRows(callSid)).toHaveLength(2);
   });
 
   it('does not trust a state it did not mint, nor one that names another step', async () => {
@@ -120,7 +120,7 @@ describe('journal mode', () => {
     const otherStep = gather.replace('step=1.main', 'step=2.main');
     const wrong = await app.inject(signedPost({ config }, otherStep, params));
     expect(wrong.statusCode).toBe(400);
-    expect(await outbox(callSid)).toHaveLength(1);
+    expect(await inboxRows(callSid)).toHaveLength(1);
   });
 
   it('keeps a journaled call journaled on a server in update mode', async () => {
@@ -134,7 +134,7 @@ describe('journal mode', () => {
     );
     expect(press.body).toContain('<Dial');
     expect(temporal.calls).toEqual([]);
-    expect(await outbox(callSid)).toHaveLength(2);
+    expect(await inboxRows(callSid)).toHaveLength(2);
   });
 
   it('journals status callbacks for the relay instead of signalling', async () => {
@@ -151,8 +151,8 @@ describe('journal mode', () => {
     );
     expect(res.statusCode).toBe(204);
     expect(temporal.calls).toEqual([]);
-    const rows = await outbox(callSid);
-    expect(rows.map((r) => [r.signal_name, r.has_start])).toEqual([['status', true]]);
+    const rows = await inboxRows(callSid);
+    expect(rows.map((r) => [r.kind, r.has_start])).toEqual([['status', true]]);
   });
 
   it('answers the update way when PostgreSQL is unreachable', async () => {
