@@ -1,5 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { Db } from '../../src/db/pool';
+import { rejectionOf, storable } from './call-log-storable';
+import { applyStatusEvents, insertedStatus, storedSequence } from './call-status-row';
 
 export interface CallRow {
   callSid: string;
@@ -16,6 +18,7 @@ export interface CallRow {
 export interface CallEventInput {
   eventKey: string;
   kind: string;
+  /** Twilio's SequenceNumber; -1 or undefined when the callback carried none. */
   sequenceNumber?: number;
   callStatus?: string;
   ivrNode?: string;
@@ -41,10 +44,9 @@ export interface CallLogBatch {
   consents: ConsentInput[];
 }
 
-const FINAL = ['completed', 'busy', 'failed', 'no-answer', 'canceled'];
-
-async function insertCall(client: PoolClient, call: CallRow): Promise<void> {
-  await client.query(
+/** Inserts the call row unless it exists; true when this batch created it. */
+async function insertCall(client: PoolClient, call: CallRow): Promise<boolean> {
+  const { rowCount } = await client.query(
     `INSERT INTO calls (call_sid, account_sid, direction, from_number, to_number, status,
                         ivr_id, ivr_version, started_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -55,12 +57,13 @@ async function insertCall(client: PoolClient, call: CallRow): Promise<void> {
       call.direction,
       call.from,
       call.to,
-      call.status,
+      insertedStatus(call),
       call.ivrId ?? null,
       call.ivrVersion ?? null,
       call.startedAt,
     ],
   );
+  return rowCount === 1;
 }
 
 /** Every event of a batch in one statement; a retried batch inserts nothing twice. */
@@ -82,7 +85,7 @@ async function insertEvents(
         events.map((e) => ({
           event_key: e.eventKey,
           kind: e.kind,
-          sequence_number: e.sequenceNumber ?? null,
+          sequence_number: storedSequence(e.sequenceNumber) ?? null,
           call_status: e.callStatus ?? null,
           detail: e.detail,
           occurred_at: e.occurredAt,
@@ -90,33 +93,20 @@ async function insertEvents(
       ),
     ],
   );
-  for (const e of events) {
-    if (e.callStatus === undefined || e.sequenceNumber === undefined) continue;
-    // Only a newer SequenceNumber moves the status, and never off a final one.
-    await client.query(
-      `UPDATE calls
-          SET status = $2, status_sequence = $3, updated_at = now(),
-              ended_at = CASE WHEN $2 = ANY($4::text[]) THEN $5::timestamptz ELSE ended_at END,
-              duration_seconds = COALESCE($6, duration_seconds)
-        WHERE call_sid = $1 AND status_sequence < $3 AND NOT (status = ANY($4::text[]))`,
-      [
-        callSid,
-        e.callStatus,
-        e.sequenceNumber,
-        FINAL,
-        e.occurredAt,
-        typeof e.detail.durationSeconds === 'number' ? e.detail.durationSeconds : null,
-      ],
-    );
-  }
-  // Where the caller is now: the last node the batch entered.
+}
+
+/** Where the caller is now: the last node the batch entered. */
+async function updateIvrNode(
+  client: PoolClient,
+  callSid: string,
+  events: CallEventInput[],
+): Promise<void> {
   const node = [...events].reverse().find((e) => e.ivrNode !== undefined)?.ivrNode;
-  if (node !== undefined) {
-    await client.query(`UPDATE calls SET ivr_node = $2, updated_at = now() WHERE call_sid = $1`, [
-      callSid,
-      node,
-    ]);
-  }
+  if (node === undefined) return;
+  await client.query(`UPDATE calls SET ivr_node = $2, updated_at = now() WHERE call_sid = $1`, [
+    callSid,
+    node,
+  ]);
 }
 
 async function insertConsent(client: PoolClient, callSid: string, c: ConsentInput): Promise<void> {
@@ -142,18 +132,26 @@ async function insertConsent(client: PoolClient, callSid: string, c: ConsentInpu
 export function createCallActivities(deps: { db: Db }) {
   const { db } = deps;
   return {
-    async writeCallLog(batch: CallLogBatch): Promise<void> {
+    async writeCallLog(input: CallLogBatch): Promise<void> {
+      const batch = storable(input);
       const client = await db.connect();
       try {
         await client.query('BEGIN');
-        if (batch.call) await insertCall(client, batch.call);
+        const inserted = batch.call ? await insertCall(client, batch.call) : false;
         await insertEvents(client, batch.callSid, batch.events);
+        await applyStatusEvents(
+          client,
+          batch.callSid,
+          batch.events,
+          inserted ? batch.call : undefined,
+        );
+        await updateIvrNode(client, batch.callSid, batch.events);
         // Consent is evidence: kept with CallSid and time, and audited.
         for (const consent of batch.consents) await insertConsent(client, batch.callSid, consent);
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK');
-        throw err;
+        throw rejectionOf(err);
       } finally {
         client.release();
       }
