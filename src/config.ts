@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TWILIO_TASK_QUEUE } from '../workflows/shared/twilio-constants';
 
 /** Raised when the environment does not describe a runnable process; names every bad variable. */
 export class ConfigError extends Error {
@@ -25,7 +26,7 @@ const schema = z.object({
   TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('switchboard'),
-  TEMPORAL_TWILIO_TASK_QUEUE: z.string().min(1).default('switchboard-twilio'),
+  TEMPORAL_TWILIO_TASK_QUEUE: z.string().min(1).default(TWILIO_TASK_QUEUE),
   TWILIO_REST_RATE_PER_SECOND: z.coerce.number().positive().default(10),
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   HTTP_PORT: port.default(3000),
@@ -42,6 +43,14 @@ const schema = z.object({
     .regex(/^AC[0-9a-fA-F]{32}$/, 'must be AC followed by 32 hex digits'),
   TWILIO_AUTH_TOKEN: z.string().min(16, 'must be at least 16 characters'),
   TWILIO_API_BASE_URL: z.union([z.literal(''), url]).default(''),
+  TWILIO_EDGE: z
+    .string()
+    .regex(/^[a-z0-9-]*$/, 'must be an edge name such as sydney')
+    .default(''),
+  TWILIO_REGION: z
+    .string()
+    .regex(/^[a-z0-9-]*$/, 'must be a region such as au1')
+    .default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -8,6 +8,7 @@ import { createLogger } from '../logger';
 import { createCallDeliverer } from '../inbox/call-deliverer';
 import { startInboxRelay } from '../inbox/relay';
 import { createWorker } from './create-worker';
+import { createTwilioWorker, twilioClientFromConfig } from './twilio-worker';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -19,6 +20,13 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     deps: { db },
+  });
+  const twilioWorker = await createTwilioWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TWILIO_TASK_QUEUE,
+    ratePerSecond: config.TWILIO_REST_RATE_PER_SECOND,
+    twilio: twilioClientFromConfig(config),
   });
   // The callback inbox relay lives here, off the webhook server's event loop: it delivers journaled
   // steps and kept status callbacks to their workflows, and shares the worker's fate (no worker, no
@@ -44,9 +52,12 @@ async function main(): Promise<void> {
     },
     config.OUTBOX_RELAY_INTERVAL_MS,
   );
-  log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker started');
+  log.info(
+    { taskQueue: config.TEMPORAL_TASK_QUEUE, twilioTaskQueue: config.TEMPORAL_TWILIO_TASK_QUEUE },
+    'worker started',
+  );
   // Worker.run() handles SIGINT/SIGTERM itself: it stops polling and lets running tasks finish.
-  await worker.run();
+  await Promise.all([worker.run(), twilioWorker.run()]);
   await stopRelay();
   await connection.close();
   await db.end();
