@@ -1,11 +1,20 @@
 import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeReplay } from '../../src/server/tokens/replay-token';
-import { ACCOUNT_SID } from '../helpers/env';
+import { tokenKeys } from '../../src/server/tokens/keys';
+import { ACCOUNT_SID, AUTH_TOKEN } from '../helpers/env';
 import { CALL_SID, FORM, encodeForm, harness, inboundParams, sign, type Harness } from './harness';
-
-type Form = Record<string, string | string[]>;
+import {
+  anyReplay,
+  anyStep,
+  direction,
+  huge,
+  padding,
+  printable,
+  reachedTemporalOrDb,
+  unicode,
+  withNul,
+} from './tokens/arbitraries';
 
 let h: Harness;
 beforeAll(async () => {
@@ -17,29 +26,8 @@ afterAll(async () => {
 
 const WF = `call-${CALL_SID}`;
 const PROXY = '10.0.0.7';
-const printable = (max: number): fc.Arbitrary<string> =>
-  fc.stringMatching(new RegExp(`^[\\x20-\\x7e]{0,${max}}$`));
-const unicode = (max: number): fc.Arbitrary<string> =>
-  fc.string({ unit: 'binary', maxLength: max });
-const huge = fc.integer({ min: 1_000, max: 70_000 }).map((n) => 'x'.repeat(n));
-
-const replay = fc.oneof(
-  unicode(30),
-  fc.base64String({ maxLength: 60 }),
-  fc
-    .record({
-      updateId: fc.oneof(fc.stringMatching(/^[\w:.-]{1,40}$/), unicode(10)),
-      attempt: fc.oneof(fc.integer({ min: 1, max: 50 }), fc.double()),
-      request: fc.oneof(
-        fc.constant({ kind: 'inbound' }),
-        fc.constant({ kind: 'resume' }),
-        fc.record({ kind: fc.constant('gather'), step: fc.constant('1.main'), digits: unicode(5) }),
-        fc.record({ kind: fc.constant('dial'), step: fc.constant('2.sales'), status: unicode(10) }),
-        fc.anything(),
-      ),
-    })
-    .map((t) => encodeReplay(t as never)),
-);
+const TWILIO_ROUTES = ['/voice/inbound', '/voice/event', '/voice/status'];
+const keys = tokenKeys(AUTH_TOKEN);
 
 /** Query values that are sometimes right, sometimes almost right, sometimes noise. */
 const query = fc.record(
@@ -47,20 +35,24 @@ const query = fc.record(
     wf: fc.oneof(
       { weight: 4, arbitrary: fc.constant(WF) },
       fc.constant(`call-CA${'f'.repeat(32)}`),
+      withNul(fc.constant(WF)),
       unicode(20),
     ),
     step: fc.oneof(
       { weight: 4, arbitrary: fc.constant('1.main') },
       fc.stringMatching(/^\d{1,7}\.[\w-]{0,70}$/),
+      withNul(fc.constant('1.main')),
       unicode(20),
     ),
     on: fc.oneof(
       { weight: 4, arbitrary: fc.constantFrom('gather', 'dial', 'record', 'resume') },
       fc.constantFrom('gather', 'dial', 'record', 'resume'),
+      withNul(fc.constant('gather')),
       unicode(10),
     ),
-    replay: fc.option(replay, { nil: undefined, freq: 2 }),
-    extra: unicode(20),
+    replay: fc.option(anyReplay(keys), { nil: undefined, freq: 2 }),
+    st: fc.option(anyStep(keys), { nil: undefined, freq: 2 }),
+    extra: fc.oneof(unicode(20), withNul(printable(10))),
   },
   { requiredKeys: ['wf', 'step', 'on'] },
 );
@@ -113,11 +105,13 @@ const twilioValue = fc.oneof(
   },
   printable(20),
   unicode(20),
+  withNul(printable(20)),
+  fc.constant('\u0000'),
   huge,
 );
 
 /** Realistic Twilio forms with keys dropped, changed, repeated or added. */
-const form: fc.Arbitrary<Form> = fc
+const form: fc.Arbitrary<Record<string, string | string[]>> = fc
   .tuple(
     fc.subarray(Object.entries({ ...inboundParams(), Digits: '1', SequenceNumber: '2' })),
     fc.dictionary(
@@ -141,14 +135,21 @@ const form: fc.Arbitrary<Form> = fc
           'Timestamp',
           '__proto__',
           'constructor',
+          'CallSid\u0000',
+          '\u0000',
         ),
         unicode(10),
       ),
       fc.oneof(twilioValue, fc.array(twilioValue, { minLength: 2, maxLength: 3 })),
       { maxKeys: 6 },
     ),
+    fc.option(direction, { nil: undefined }),
   )
-  .map(([base, extra]) => ({ ...Object.fromEntries(base), ...extra }));
+  .map(([base, extra, dir]) => ({
+    ...Object.fromEntries(base),
+    ...extra,
+    ...(dir !== undefined ? { Direction: dir } : {}),
+  }));
 
 const body = fc.oneof(
   {
@@ -175,7 +176,7 @@ const contentType = fc.oneof(
 
 const signature = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom('valid', 'forwarded') },
-  fc.constantFrom('none', 'garbage', 'wrong-url'),
+  fc.constantFrom('none', 'garbage', 'wrong-url', 'captured'),
 );
 
 const request = fc.record({
@@ -185,6 +186,7 @@ const request = fc.record({
   ),
   path,
   query,
+  padding: padding(keys),
   body,
   contentType,
   signature,
@@ -195,25 +197,37 @@ const request = fc.record({
 
 type Generated = typeof request extends fc.Arbitrary<infer T> ? T : never;
 
-function toInject(r: Generated): InjectOptions {
+/** The URL as sent, and the one a captured signature covered: they differ once padded. */
+function urlsOf(r: Generated): { sent: string; signed: string } {
   const qs = new URLSearchParams(
     Object.entries(r.query).filter((e): e is [string, string] => typeof e[1] === 'string'),
   ).toString();
-  const url = qs ? `${r.path}?${qs}` : r.path;
+  const signed = qs ? `${r.path}?${qs}` : r.path;
+  if (r.padding === undefined) return { sent: signed, signed };
+  const pad = '&'.repeat(r.padding.count);
+  return { sent: `${signed}${qs ? '' : '?'}${pad}&${r.padding.appended}`, signed };
+}
+
+function toInject(r: Generated): InjectOptions {
+  const { sent: url, signed } = urlsOf(r);
   const params = r.body.form ?? {};
   const headers: Record<string, string> = {};
   if (r.contentType !== undefined) headers['content-type'] = r.contentType;
   if (r.idempotency !== undefined) headers['i-twilio-idempotency-token'] = r.idempotency;
-  if (r.signature === 'valid')
-    headers['x-twilio-signature'] = sign(`${h.config.PUBLIC_BASE_URL}${url}`, params);
+  const host = r.forwardedHost ?? 'voice.example.com';
   if (r.signature === 'forwarded') {
     headers['x-forwarded-proto'] = 'https';
-    headers['x-forwarded-host'] = r.forwardedHost ?? 'voice.example.com';
-    headers['x-twilio-signature'] = sign(`https://${headers['x-forwarded-host']}${url}`, params);
+    headers['x-forwarded-host'] = host;
   }
+  const signedOver: Record<string, string> = {
+    valid: `${h.config.PUBLIC_BASE_URL}${url}`,
+    captured: `${h.config.PUBLIC_BASE_URL}${signed}`,
+    forwarded: `https://${host}${url}`,
+    'wrong-url': `https://evil.example${url}`,
+  };
+  const over = signedOver[r.signature];
+  if (over !== undefined) headers['x-twilio-signature'] = sign(over, params);
   if (r.signature === 'garbage') headers['x-twilio-signature'] = 'A'.repeat(27) + '=';
-  if (r.signature === 'wrong-url')
-    headers['x-twilio-signature'] = sign(`https://evil.example${url}`, params);
   return {
     method: r.method,
     url,
@@ -223,12 +237,26 @@ function toInject(r: Generated): InjectOptions {
   };
 }
 
+/** Whether Twilio could have signed this request as sent: anything else must never get a 2xx. */
+function signedAsSent(r: Generated): boolean {
+  const { sent, signed } = urlsOf(r);
+  if (r.signature === 'valid') return true;
+  if (r.signature === 'captured') return sent === signed;
+  return r.signature === 'forwarded' && r.fromProxy;
+}
+
+/** The route inject() will hit: light-my-request normalises the URL the same way. */
+const routeOf = (url: string): string =>
+  new URL(url.startsWith('//') ? `http://localhost${url}` : url, 'http://localhost').pathname;
+
 describe('webhook server under random input', () => {
-  it('never answers 5xx and never throws', async () => {
+  it('never answers 5xx, never throws, and never lets an unsigned or padded request in', async () => {
     const seen = new Map<number, number>();
     await fc.assert(
       fc.asyncProperty(request, async (r) => {
-        const res = await h.app.inject(toInject(r));
+        const since = reachedTemporalOrDb.mark(h);
+        const options = toInject(r);
+        const res = await h.app.inject(options);
         seen.set(res.statusCode, (seen.get(res.statusCode) ?? 0) + 1);
         expect(res.statusCode, res.body).toBeLessThan(500);
         if (res.statusCode >= 400 && r.method !== 'HEAD') {
@@ -237,7 +265,16 @@ describe('webhook server under random input', () => {
             message: expect.any(String) as unknown,
           });
         }
-        if (res.statusCode === 200 && ['/voice/inbound', '/voice/event'].includes(r.path)) {
+        const route = routeOf(urlsOf(r).sent);
+        if (r.method === 'POST' && TWILIO_ROUTES.includes(route)) {
+          const ok = res.statusCode >= 200 && res.statusCode < 300;
+          if (!signedAsSent(r) || r.padding !== undefined) {
+            expect(ok, `${res.statusCode} for ${r.signature} signature`).toBe(false);
+            expect(reachedTemporalOrDb.since(h, since)).toEqual([]);
+          }
+        }
+        reachedTemporalOrDb.assertClean(h, since);
+        if (res.statusCode === 200 && ['/voice/inbound', '/voice/event'].includes(route)) {
           expect(res.headers['content-type']).toBe('text/xml; charset=utf-8');
           expect(res.body).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?><Response>/);
         }
@@ -261,6 +298,7 @@ describe('webhook server under random input', () => {
         ),
         form,
         async (route, params) => {
+          const since = reachedTemporalOrDb.mark(h);
           const res = await h.app.inject({
             method: 'POST',
             url: route,
@@ -272,6 +310,7 @@ describe('webhook server under random input', () => {
           });
           statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
           expect([200, 204, 400, 403, 413]).toContain(res.statusCode);
+          reachedTemporalOrDb.assertClean(h, since);
         },
       ),
       { numRuns: 400 },

@@ -1,11 +1,11 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IvrState } from '../../../workflows/ivr/engine';
+import { epochSeconds, isFresh, macOf, verifiedBody } from './mac';
 
 /**
  * In journal mode the server answers an action URL from the IVR state the URL carries, so that
- * state must be the server's own: it is MACed with a key derived from the auth token and bound to
- * the call. (Twilio's signature already covers the URL; this keeps a state from being replayed
- * into another call or forged by anyone who can only read URLs.)
+ * state must be the server's own: it is MACed with a key derived from the auth token (`tokenKeys`)
+ * and bound to the call. Twilio's signature covers the URL but carries no time, so the token also
+ * carries when it was minted: a captured request stops working once its call cannot still be live.
  */
 export interface StepToken {
   ivrId: string;
@@ -13,20 +13,18 @@ export interface StepToken {
   state: IvrState;
 }
 
-type Packed = [string, number, string, number, number, 0 | 1, '' | 'g' | 'd'];
+/**
+ * Twilio ends every call after 4 hours, and a Dial's action URL is requested when the dial ends,
+ * which can be near that limit; an hour more covers Twilio's retries and clock skew.
+ */
+export const STEP_TOKEN_TTL_SECONDS = 5 * 60 * 60;
+
+type Packed = [string, number, string, number, number, 0 | 1, '' | 'g' | 'd', number];
 
 const NODE = /^[A-Za-z0-9_-]{1,64}$/;
-const MAC_LENGTH = 22;
 const MAX_LENGTH = 1024;
 
-export function stepTokenKey(authToken: string): Buffer {
-  return createHmac('sha256', authToken).update('switchboard step token v1').digest();
-}
-
-const macOf = (key: Buffer, callSid: string, body: string): string =>
-  createHmac('sha256', key).update(`${callSid}.${body}`).digest('base64url').slice(0, MAC_LENGTH);
-
-export function encodeStepToken(key: Buffer, callSid: string, token: StepToken): string {
+export function encodeStepToken(key: Buffer, callSid: string, token: StepToken, now: Date): string {
   const { state } = token;
   const packed: Packed = [
     token.ivrId,
@@ -36,29 +34,40 @@ export function encodeStepToken(key: Buffer, callSid: string, token: StepToken):
     state.seq,
     state.ended ? 1 : 0,
     state.consent === 'granted' ? 'g' : state.consent === 'declined' ? 'd' : '',
+    epochSeconds(now),
   ];
   const body = Buffer.from(JSON.stringify(packed)).toString('base64url');
-  return `${body}.${macOf(key, callSid, body)}`;
+  return `${body}.${macOf(key, [callSid], body)}`;
 }
 
 const count = (value: unknown, max: number): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max;
 
-/** The token's state if it is well formed and was minted for this call; otherwise undefined. */
-export function decodeStepToken(key: Buffer, callSid: string, raw: string): StepToken | undefined {
-  if (raw.length === 0 || raw.length > MAX_LENGTH) return undefined;
-  const [body = '', mac = ''] = raw.split('.');
-  const expected = macOf(key, callSid, body);
-  if (mac.length !== expected.length || !timingSafeEqual(Buffer.from(mac), Buffer.from(expected)))
-    return undefined;
-  let packed: unknown;
+function parse(body: string): unknown {
   try {
-    packed = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    return JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
   } catch {
     return undefined;
   }
-  if (!Array.isArray(packed) || packed.length !== 7) return undefined;
-  const [ivrId, ivrVersion, node, attempts, seq, ended, consent] = packed as unknown[];
+}
+
+/**
+ * The token's state if it is well formed, was minted for this call and is fresh at `now`;
+ * otherwise undefined. Tokens minted before issue 10 carry no time and are refused with the rest:
+ * a request captured while signatures could be padded must not stay usable.
+ */
+export function decodeStepToken(
+  key: Buffer,
+  callSid: string,
+  raw: string,
+  now: Date,
+): StepToken | undefined {
+  if (raw.length === 0 || raw.length > MAX_LENGTH) return undefined;
+  const body = verifiedBody(key, [callSid], raw);
+  if (body === undefined) return undefined;
+  const packed = parse(body);
+  if (!Array.isArray(packed) || packed.length !== 8) return undefined;
+  const [ivrId, ivrVersion, node, attempts, seq, ended, consent, issuedAt] = packed as unknown[];
   if (
     typeof ivrId !== 'string' ||
     !NODE.test(ivrId) ||
@@ -68,7 +77,8 @@ export function decodeStepToken(key: Buffer, callSid: string, raw: string): Step
     !count(attempts, 1000) ||
     !count(seq, 999_999) ||
     (ended !== 0 && ended !== 1) ||
-    (consent !== '' && consent !== 'g' && consent !== 'd')
+    (consent !== '' && consent !== 'g' && consent !== 'd') ||
+    !isFresh(issuedAt, now, STEP_TOKEN_TTL_SECONDS)
   ) {
     return undefined;
   }
