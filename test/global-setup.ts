@@ -23,17 +23,24 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const port = await freePort();
   const server = await startDevServer(bin, port);
 
+  const stop = async (): Promise<void> => {
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+  };
   const databaseUrl =
     process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/switchboard_test';
-  await recreateDatabase(databaseUrl);
-  await migrate(databaseUrl);
+  try {
+    await recreateDatabase(databaseUrl);
+    await migrate(databaseUrl);
+  } catch (err) {
+    // An orphaned dev server would hold vitest's output pipe open and hang the run.
+    await stop();
+    throw err;
+  }
 
   project.provide('temporalAddress', `127.0.0.1:${port}`);
   project.provide('databaseUrl', databaseUrl);
   project.provide('temporalBin', bin);
 
-  return async () => {
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
-  };
+  return stop;
 }

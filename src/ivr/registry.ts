@@ -10,6 +10,8 @@ const DEFAULT_ROUTE = '*';
  */
 export class IvrRegistry {
   private routes = new Map<string, IvrDefinition>();
+  /** False until routes were read once: until then, no route is not the same as not in service. */
+  loaded = false;
   /** Every version ever served, by `id@version`: versions are immutable, so this never goes stale. */
   private readonly versions = new Map<string, IvrDefinition>();
 
@@ -17,6 +19,7 @@ export class IvrRegistry {
     const registry = new IvrRegistry();
     registry.routes = new Map(Object.entries(routes).map(([n, d]) => [n, validateIvr(d)]));
     for (const def of registry.routes.values()) registry.remember(def);
+    registry.loaded = true;
     return registry;
   }
 
@@ -74,5 +77,6 @@ export class IvrRegistry {
       }
     }
     this.routes = next;
+    this.loaded = true;
   }
 }

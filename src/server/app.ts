@@ -6,7 +6,7 @@ import type { Db } from '../db/pool';
 import type { IvrRegistry } from '../ivr/registry';
 import { registerErrorHandler } from './errors';
 import { healthRoutes } from './health';
-import { voiceRoutes } from './voice/routes';
+import { VOICE_PREFIX, voicePlugin } from './voice/plugin';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -45,6 +45,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.removeAllContentTypeParsers();
   await app.register(formbody);
   healthRoutes(app);
-  voiceRoutes(app);
+  await app.register(voicePlugin, { prefix: VOICE_PREFIX });
   return app;
 }

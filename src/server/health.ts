@@ -1,22 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { withTimeout } from './timeout';
 
 const CHECK_TIMEOUT_MS = 1500;
 
-async function within<T>(ms: number, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 async function check(name: string, probe: () => Promise<unknown>): Promise<[string, string]> {
   try {
-    await within(CHECK_TIMEOUT_MS, probe());
+    await withTimeout(CHECK_TIMEOUT_MS, probe());
     return [name, 'ok'];
   } catch (err) {
     return [name, `down: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`];

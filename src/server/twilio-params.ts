@@ -2,6 +2,11 @@ import { HttpError } from './errors';
 
 export type Params = Record<string, string>;
 
+/** Recognised speech is free text: control characters are spaces, so a caller is never refused. */
+const FREE_TEXT = new Set(['SpeechResult', 'UnstableSpeechResult']);
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/g;
+
 /** Form bodies arrive as strings (or arrays for repeated keys); anything else is malformed. */
 export function formParams(body: unknown): Params {
   if (body === undefined || body === null || body === '') return {};
@@ -11,7 +16,11 @@ export function formParams(body: unknown): Params {
   for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
     if (typeof value !== 'string')
       throw new HttpError('badRequest', `parameter ${key} must appear once`);
-    out[key] = value;
+    const clean = FREE_TEXT.has(key) ? value.replace(CONTROL, ' ').trim() : value;
+    // PostgreSQL refuses U+0000 in text and jsonb, so a NUL that got into history would make every
+    // write of the call retry forever: it is refused at the door.
+    if (clean.includes('\u0000')) throw new HttpError('badRequest', `parameter ${key} holds NUL`);
+    out[key] = clean;
   }
   return out;
 }
@@ -25,6 +34,8 @@ const patterns = {
   DialCallStatus: /^(completed|answered|busy|no-answer|failed|canceled)$/,
   Digits: /^[0-9*#]{0,32}$|^hangup$/,
   Number: /^\d{1,7}$/,
+  /** Twilio's call directions; the value reaches history and the call log. */
+  Direction: /^(inbound|outbound-api|outbound-dial|trunking-originating|trunking-terminating)$/,
   Address: /^(\+\d{1,15}|client:[\w.-]{1,256}|sips?:\S{1,256}|[\w.+-]{1,64}|anonymous|)$/i,
 } as const;
 

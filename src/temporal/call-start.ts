@@ -1,7 +1,7 @@
 import type { Client, WorkflowStartOptions } from '@temporalio/client';
 import type { callWorkflow } from '../../workflows/call/workflow';
+import { CALL_REVISION } from '../../workflows/call/revisions';
 import {
-  CALL_REVISION,
   callStatusSignal,
   type CallInput,
   type CallStatusEvent,

@@ -11,7 +11,8 @@ import { loadConfig, type Config } from '../../src/config';
 import { createPool, type Db } from '../../src/db/pool';
 import { validateIvr } from '../../src/ivr/validate';
 import { workflowsPath } from '../../src/worker/create-worker';
-import { CALL_REVISION, type CallInput } from '../../workflows/call/definitions';
+import type { CallInput } from '../../workflows/call/definitions';
+import { CALL_REVISION } from '../../workflows/call/revisions';
 import type { IvrDefinition } from '../../workflows/ivr/types';
 
 export const AUTH_TOKEN = 'test-auth-token-0123456789abcdef';

@@ -4,9 +4,6 @@ import type { IvrDefinition } from '../ivr/types';
 import type { CallStatus } from '../shared/call-status';
 import type { TwimlPlan } from '../shared/twiml-plan';
 
-/** The revision new calls start with; see `CallInput.revision`. */
-export const CALL_REVISION = 2;
-
 export interface CallInput {
   callSid: string;
   accountSid: string;
@@ -18,7 +15,7 @@ export interface CallInput {
   lingerSeconds?: number;
   /**
    * The shape of workflow history this call was started with: absent for calls started before
-   * revision 2. The starter sets it (`callStartOptions`), so a call in flight keeps its shape when
+   * revision 2. The starter sets it (`callStartOptions`, from `CALL_REVISION` in revisions.ts), so a call in flight keeps its shape when
    * workers are upgraded. It stands in for `patched()`, which costs every new call a marker and a
    * `TemporalChangeVersion` search-attribute upsert (a visibility write) on the server.
    */

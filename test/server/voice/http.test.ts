@@ -1,9 +1,11 @@
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { INVALID_WEBHOOK_REQUEST } from '../../../workflows/call/webhook-request';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { DOMParser } from '@xmldom/xmldom';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IvrRegistry } from '../../../src/ivr/registry';
-import { decodeReplay } from '../../../src/server/tokens/replay-token';
+import { tokenKeys } from '../../../src/server/tokens/keys';
+import { decodeReplay, INBOUND_STEP } from '../../../src/server/tokens/replay-token';
 import { ACCOUNT_SID, AUTH_TOKEN, loadIvr } from '../../helpers/env';
 import { FakeServiceError, UNAVAILABLE } from '../../helpers/fake-temporal';
 import {
@@ -371,7 +373,13 @@ describe('fallback when Temporal cannot answer in time', () => {
     expect(first.body).toMatch(/<Say>Please hold[^<]*<\/Say><Pause length="1"\/><Redirect/);
     const retryUrl = new URL(redirectOf(first.body));
     expect(retryUrl.origin + retryUrl.pathname).toBe(`${h.config.PUBLIC_BASE_URL}/voice/inbound`);
-    const token = decodeReplay(retryUrl.searchParams.get('replay') ?? '');
+    const token = decodeReplay(
+      tokenKeys(AUTH_TOKEN).replay,
+      CALL_SID,
+      INBOUND_STEP,
+      retryUrl.searchParams.get('replay') ?? '',
+      new Date(),
+    );
     const [original] = h.temporal.updates;
     expect(token).toEqual({
       updateId: original!.updateId,
@@ -402,7 +410,13 @@ describe('fallback when Temporal cannot answer in time', () => {
     h = await harness(budget);
     h.temporal.onUpdate = () =>
       Promise.reject(
-        new WorkflowUpdateFailedError('Workflow Update failed', new Error('bad step')),
+        new WorkflowUpdateFailedError(
+          'Workflow Update failed',
+          ApplicationFailure.nonRetryable(
+            'webhook request has a malformed step',
+            INVALID_WEBHOOK_REQUEST,
+          ),
+        ),
       );
     const res = await h.app.inject(
       signedPost(h, eventPath('4.main'), { CallSid: CALL_SID, Digits: '2' }),
@@ -411,6 +425,29 @@ describe('fallback when Temporal cannot answer in time', () => {
     expect(res.headers['x-switchboard-fallback']).toBeUndefined();
     expect(res.body).toMatch(/<Say>We are sorry[^<]*<\/Say><Hangup\/>/);
     expect(res.body).not.toContain('<Redirect');
+  });
+
+  it('holds and retries when the server rejects an update no worker processed (issue 10, defect 3)', async () => {
+    h = await harness(budget);
+    // What Temporal answers when a speculative workflow task ended without the worker seeing the
+    // update: a rejection that is about the race, not about the request.
+    h.temporal.onUpdate = () =>
+      Promise.reject(
+        new WorkflowUpdateFailedError(
+          'Workflow Update failed',
+          ApplicationFailure.create({
+            message:
+              "Workflow Update is rejected because it wasn't processed by worker. Probably, Workflow Update is not supported by the worker.",
+          }),
+        ),
+      );
+    const res = await h.app.inject(
+      signedPost(h, eventPath('4.main'), { CallSid: CALL_SID, Digits: '2' }),
+    );
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['x-switchboard-fallback']).toBe('1');
+    expect(res.body).toContain('<Redirect');
+    expect(res.body).not.toContain('<Hangup');
   });
 
   it('replays an action request with its original digits', async () => {

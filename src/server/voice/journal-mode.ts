@@ -1,0 +1,83 @@
+import { decide } from '../../../workflows/call/decide';
+import { reprompt, type IvrState } from '../../../workflows/ivr/engine';
+import type { IvrDefinition } from '../../../workflows/ivr/types';
+import { keepCallStep } from '../../inbox/call-rows';
+import { encodeStepToken } from '../tokens/step-token';
+import { withTimeout } from '../timeout';
+import type { VoiceContext } from './context';
+import type { Answer, AnswerStrategy, WebhookCall } from './strategy';
+
+/**
+ * The server decides from the state the action URL carries, keeps the step in the callback inbox,
+ * then answers; the inbox relay (worker process) delivers the step to the call workflow, which
+ * runs the same decision from the same state and instant. Temporal is off the caller's path.
+ * Without PostgreSQL a new call is answered the update way (`viaWorkflow`), and its URLs then carry
+ * no state, so the whole call stays with the workflow; a journaled call stays journaled and its
+ * caller holds and retries.
+ */
+export function journalMode(ctx: VoiceContext, viaWorkflow: AnswerStrategy): AnswerStrategy {
+  const { db, ivrs, config } = ctx.app;
+  const budget = config.WEBHOOK_UPDATE_BUDGET_MS;
+
+  async function journal(
+    call: WebhookCall,
+    ivr: IvrDefinition,
+    before?: IvrState,
+  ): Promise<Answer> {
+    const { token, callSid } = call;
+    const now = new Date();
+    const mint = (state: IvrState): string =>
+      encodeStepToken(
+        ctx.keys.step,
+        callSid,
+        { ivrId: ivr.id, ivrVersion: ivr.version, state },
+        now,
+      );
+    const first = decide(ivr, before, token.request, now);
+    if (first.kind === 'reserve') {
+      return { plan: reprompt(ivr, first.state).plan, st: mint(first.state) };
+    }
+    const kept = await keepCallStep(db, {
+      step: {
+        key: token.updateId,
+        request: token.request,
+        decidedAt: now.toISOString(),
+        ...(before ? { before } : {}),
+      },
+      startInput: call.inputFor(ivr),
+    });
+    // A retry of the same request is answered from what was kept first (its input, state and
+    // instant), whatever its own body says: the caller hears what the workflow will record.
+    const decision = decide(ivr, kept.before, kept.request, new Date(kept.decidedAt));
+    const outcome = decision.kind === 'reserve' ? reprompt(ivr, decision.state) : decision.outcome;
+    return { plan: outcome.plan, st: mint(outcome.state) };
+  }
+
+  return {
+    async inbound(call) {
+      if (!call.ivr) throw new Error('an inbound webhook carries its routed IVR');
+      try {
+        return await withTimeout(budget, journal(call, call.ivr));
+      } catch (err) {
+        call.log.warn(
+          { err: (err as Error).message },
+          'could not journal the inbound step; asking the workflow',
+        );
+        return viaWorkflow.inbound(call);
+      }
+    },
+    async action(call) {
+      const { carried } = call;
+      if (!carried) return viaWorkflow.action(call);
+      // The IVR version lookup may need PostgreSQL: inside the budget, so an outage holds the caller.
+      return withTimeout(
+        budget,
+        (async () => {
+          const ivr = await ivrs.version(db, carried.ivrId, carried.ivrVersion);
+          // A version no database holds: only the workflow, which has it in its input, can answer.
+          return ivr ? journal(call, ivr, carried.state) : viaWorkflow.action(call);
+        })(),
+      );
+    },
+  };
+}

@@ -1,0 +1,282 @@
+import { log, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import type { CallLogBatch, CallRow } from '../../activities/call/call-log';
+import { reprompt, startIvr, type IvrEffect, type IvrOutcome, type IvrState } from '../ivr/engine';
+import { isFinalStatus, isNewerStatus, type CallStatus } from '../shared/call-status';
+import { maskPhone } from '../shared/phone';
+import { CallStatusKey, IvrNodeKey } from '../shared/search-attributes';
+import type { TwimlPlan } from '../shared/twiml-plan';
+import { decide } from './decide';
+import type {
+  CallInput,
+  CallSnapshot,
+  CallStatusEvent,
+  CallStep,
+  JournalEntry,
+} from './definitions';
+import { nextStep } from './journal';
+import { statusLogEvent } from './log-events';
+import type { CallRevision } from './revisions';
+
+/** Where a decision came from: an update handler's may sit in a task the server discards. */
+type Origin = 'update' | 'history';
+
+/** Events are written by activities after TwiML has been answered, so Twilio never waits on PostgreSQL. */
+type Pending =
+  | { kind: 'status'; event: CallStatusEvent; assumed?: 'ivr-hung-up' | 'call-limit' }
+  | { kind: 'ivr'; effect: IvrEffect; seq: number; at: string; origin: Origin };
+
+const sameState = (a: IvrState, b: IvrState): boolean =>
+  a.node === b.node &&
+  a.seq === b.seq &&
+  a.attempts === b.attempts &&
+  a.ended === b.ended &&
+  a.consent === b.consent;
+
+/**
+ * Everything a call workflow knows, with the operations that change it. Handlers and the main loop
+ * in workflow.ts only call these; the revision decides the few places where history differs.
+ */
+export class CallState {
+  private ivrState: IvrState | undefined;
+  private lastPlan: TwimlPlan | undefined;
+  private status: CallStatus = 'ringing';
+  private statusSequence = -1;
+  private statusAt: string | undefined;
+  private effectSeq = 0;
+  private readonly seen = new Set<string>();
+  private readonly pending: Pending[] = [];
+  /** Journaled steps that arrived before the steps they follow. */
+  private readonly waiting: CallStep[] = [];
+  /** Search attributes changed since the last upsert, by name. */
+  private readonly changed = new Map<string, SearchAttributeUpdatePair>();
+  /** The call row goes out with the first write. */
+  private callRow: CallRow | undefined;
+
+  constructor(
+    private readonly input: CallInput,
+    private readonly revision: CallRevision,
+  ) {}
+
+  get ivrEnded(): boolean {
+    return this.ivrState?.ended ?? false;
+  }
+
+  get hasFinalStatus(): boolean {
+    return isFinalStatus(this.status);
+  }
+
+  get hasPending(): boolean {
+    return this.pending.length > 0;
+  }
+
+  get hasWrites(): boolean {
+    return this.pending.length > 0 || this.callRow !== undefined;
+  }
+
+  /** An update: the TwiML for this request, advancing the IVR when the request is fresh. */
+  answerWebhook(request: Parameters<typeof decide>[2], now: Date): TwimlPlan {
+    const decision = decide(this.input.ivr, this.ivrState, request, now);
+    if (decision.kind === 'reserve') {
+      return this.lastPlan ?? reprompt(this.input.ivr, decision.state).plan;
+    }
+    return this.apply(decision.outcome, now.toISOString(), 'update');
+  }
+
+  /** Journal entries from the relay (or the start input), each once. */
+  onJournal(entries: JournalEntry[]): void {
+    for (const entry of entries) {
+      if (entry.kind === 'step') this.onStep(entry.step);
+      else this.onStatus(entry.event);
+    }
+  }
+
+  /**
+   * Twilio delivers callbacks at least once and in any order: dedupe, then let only a newer
+   * callback move the status, and never move it off a final one.
+   */
+  onStatus(event: CallStatusEvent): void {
+    if (this.seen.has(event.eventKey)) return;
+    this.seen.add(event.eventKey);
+    this.pending.push({ kind: 'status', event });
+    if (!this.isNewer(event) || isFinalStatus(this.status)) return;
+    this.status = event.callStatus;
+    this.statusSequence = event.sequenceNumber;
+    this.statusAt = event.timestamp;
+    this.setAttribute({ key: CallStatusKey, value: this.status });
+    this.describe();
+  }
+
+  /** No final status came (a number without a status callback, or the 4-hour limit passed). */
+  assumeEnded(reason: 'ivr-hung-up' | 'call-limit'): void {
+    const event: CallStatusEvent = {
+      eventKey: `${this.input.callSid}:status:assumed`,
+      callStatus: 'completed',
+      sequenceNumber: this.statusSequence + 1,
+      timestamp: new Date().toISOString(),
+    };
+    this.pending.push({ kind: 'status', event, assumed: reason });
+    this.seen.add(event.eventKey);
+    this.status = 'completed';
+    this.statusSequence = event.sequenceNumber;
+    this.statusAt = event.timestamp;
+    this.setAttribute({ key: CallStatusKey, value: this.status });
+    this.describe();
+  }
+
+  /** At the end of the call, steps still waiting for a lost predecessor are settled in order. */
+  adoptWaiting(): void {
+    const seqOf = (s: CallStep): number => s.before?.seq ?? -1;
+    for (const step of this.waiting.splice(0).sort((a, b) => seqOf(a) - seqOf(b))) {
+      if (!this.ivrState || seqOf(step) >= this.ivrState.seq) this.applyStep(step);
+    }
+  }
+
+  /** The call row, to go out with the first write. */
+  startLog(startedAt: string): void {
+    const { callSid, accountSid, direction, from, to, ivr } = this.input;
+    this.callRow = {
+      callSid,
+      accountSid,
+      direction,
+      from,
+      to,
+      status: this.status,
+      ivrId: ivr.id,
+      ivrVersion: ivr.version,
+      startedAt,
+    };
+  }
+
+  /**
+   * Everything that piled up since the last write, as one batch, and whether it holds a decision
+   * an update handler made.
+   */
+  takeBatch(): { batch: CallLogBatch; fromUpdate: boolean } {
+    const { callSid, ivr } = this.input;
+    const batch: CallLogBatch = { callSid, call: this.callRow, events: [], consents: [] };
+    let fromUpdate = false;
+    this.callRow = undefined;
+    for (const item of this.pending.splice(0, this.pending.length)) {
+      if (item.kind === 'status') {
+        batch.events.push(statusLogEvent(item.event, item.assumed));
+        continue;
+      }
+      fromUpdate ||= item.origin === 'update';
+      const { effect } = item;
+      const eventKey = `${callSid}:ivr:${item.seq}`;
+      batch.events.push({
+        eventKey,
+        kind: `ivr.${effect.kind}`,
+        detail: { ...effect },
+        occurredAt: item.at,
+        ivrNode: effect.kind === 'entered' ? effect.node : undefined,
+      });
+      if (effect.kind === 'consent') {
+        batch.consents.push({
+          eventKey,
+          granted: effect.granted,
+          answered: effect.answered,
+          ivrId: ivr.id,
+          ivrVersion: ivr.version,
+          at: item.at,
+        });
+      }
+    }
+    return { batch, fromUpdate };
+  }
+
+  /** Sends the search attributes changed since the last upsert, in one upsert. */
+  flushAttributes(): void {
+    if (this.changed.size === 0) return;
+    upsertSearchAttributes([...this.changed.values()]);
+    this.changed.clear();
+  }
+
+  describe(): void {
+    const { from, to, ivr } = this.input;
+    setCurrentDetails(
+      `Call ${maskPhone(from)} → ${maskPhone(to)} · IVR ${ivr.id} v${ivr.version} · ` +
+        `node ${this.ivrState?.node ?? '-'} · ${this.status}`,
+    );
+  }
+
+  snapshot(): CallSnapshot {
+    const { callSid, ivr } = this.input;
+    return {
+      callSid,
+      status: this.status,
+      statusSequence: this.statusSequence,
+      ivr: { id: ivr.id, version: ivr.version },
+      state: this.ivrState ?? { node: ivr.start, attempts: 0, seq: 0, ended: false },
+      eventsSeen: this.seen.size,
+    };
+  }
+
+  private isNewer(event: CallStatusEvent): boolean {
+    if (this.revision.statusOrder === 'sequence') return event.sequenceNumber > this.statusSequence;
+    return isNewerStatus(event, {
+      sequenceNumber: this.statusSequence,
+      timestamp: this.statusAt,
+      callStatus: this.status,
+    });
+  }
+
+  private apply(outcome: IvrOutcome, at: string, origin: Origin): TwimlPlan {
+    const moved = outcome.state.node !== this.ivrState?.node;
+    this.ivrState = outcome.state;
+    this.lastPlan = outcome.plan;
+    for (const effect of outcome.effects) {
+      this.pending.push({ kind: 'ivr', effect, seq: this.effectSeq++, at, origin });
+    }
+    if (moved) {
+      this.setAttribute({ key: IvrNodeKey, value: outcome.state.node });
+      this.describe();
+    }
+    return outcome.plan;
+  }
+
+  private setAttribute(pair: SearchAttributeUpdatePair): void {
+    if (this.revision.batchedAttributes) this.changed.set(pair.key.name, pair);
+    else upsertSearchAttributes([pair]);
+  }
+
+  private onStep(step: CallStep): void {
+    if (this.seen.has(step.key)) return;
+    this.seen.add(step.key);
+    this.waiting.push(step);
+    for (let next = nextStep(this.waiting, this.ivrState); next;) {
+      if (next.place === 'apply') this.applyStep(next.step);
+      next = nextStep(this.waiting, this.ivrState);
+    }
+  }
+
+  /** A step the server answered: replay the engine from the state it answered from. */
+  private applyStep(step: CallStep): void {
+    const { request, before } = step;
+    if (request.kind === 'inbound') {
+      this.apply(startIvr(this.input.ivr, new Date(step.decidedAt)), step.decidedAt, 'history');
+      return;
+    }
+    if (request.kind === 'resume' || !before) return;
+    if (
+      this.ivrState === undefined ? this.revision.strictJournal : !sameState(before, this.ivrState)
+    ) {
+      if (this.revision.strictJournal) {
+        // A replayed or forged step: the caller who heard it is not on this call's path.
+        log.warn('journaled step from another state refused', {
+          callSid: this.input.callSid,
+          key: step.key,
+        });
+        return;
+      }
+      // Revision 2 followed the step: the caller heard the server's answer.
+      log.warn('journaled step decided from a different state', {
+        callSid: this.input.callSid,
+        key: step.key,
+      });
+    }
+    const decision = decide(this.input.ivr, before, request, new Date(step.decidedAt));
+    if (decision.kind !== 'reserve') this.apply(decision.outcome, step.decidedAt, 'history');
+  }
+}
