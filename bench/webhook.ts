@@ -222,7 +222,7 @@ async function main(): Promise<void> {
     // Workflows close 5 s after their call instead of 60, so a run's closing work ends before the
     // next run starts (catch-up waits for it).
     CALL_LINGER_SECONDS: '5',
-    OUTBOX_RELAY_INTERVAL_MS: process.env.OUTBOX_RELAY_INTERVAL_MS ?? '250',
+    INBOX_RELAY_INTERVAL_MS: process.env.INBOX_RELAY_INTERVAL_MS ?? '250',
     // Overwritten per server; the worker needs a value as every process validates the same config.
     PUBLIC_BASE_URL: 'http://127.0.0.1',
   };

@@ -34,8 +34,8 @@ const schema = z.object({
   TRUSTED_PROXIES: csv,
   WEBHOOK_MODE: z.enum(['update', 'journal']).default('update'),
   WEBHOOK_UPDATE_BUDGET_MS: z.coerce.number().int().min(100).max(14000).default(3000),
-  OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(10).max(60000).default(250),
-  OUTBOX_BATCH_WINDOW_MS: z.coerce.number().int().min(0).max(60000).default(2000),
+  INBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(10).max(60000).default(250),
+  INBOX_BATCH_WINDOW_MS: z.coerce.number().int().min(0).max(60000).default(2000),
   INBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10000).default(50),
   CALL_LINGER_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   TWILIO_ACCOUNT_SID: z

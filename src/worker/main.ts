@@ -47,10 +47,10 @@ async function main(): Promise<void> {
       db,
       deliverers: [call],
       log,
-      windowMs: config.OUTBOX_BATCH_WINDOW_MS,
+      windowMs: config.INBOX_BATCH_WINDOW_MS,
       maxAttempts: config.INBOX_MAX_ATTEMPTS,
     },
-    config.OUTBOX_RELAY_INTERVAL_MS,
+    config.INBOX_RELAY_INTERVAL_MS,
   );
   log.info(
     { taskQueue: config.TEMPORAL_TASK_QUEUE, twilioTaskQueue: config.TEMPORAL_TWILIO_TASK_QUEUE },

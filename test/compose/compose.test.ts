@@ -214,7 +214,7 @@ describe('Dockerfile', () => {
   it('runs as a non-root user from the pinned Node image', () => {
     const dockerfile = read('Dockerfile');
     expect(dockerfile).toMatch(/^FROM node:20-bookworm-slim$/m);
-    expect(dockerfile).toMatch(/^RUN npm install\b/m);
+    expect(dockerfile).toMatch(/^RUN npm ci\b/m);
     const user = [...dockerfile.matchAll(/^USER (\S+)$/gm)].at(-1)?.[1];
     expect(user).toBeDefined();
     expect(['root', '0']).not.toContain(user);

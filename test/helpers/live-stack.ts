@@ -67,7 +67,7 @@ export class LiveStack {
         db,
         deliverers: [call],
         log: app.log,
-        windowMs: config.OUTBOX_BATCH_WINDOW_MS,
+        windowMs: config.INBOX_BATCH_WINDOW_MS,
         maxAttempts: config.INBOX_MAX_ATTEMPTS,
       },
       200,

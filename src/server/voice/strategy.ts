@@ -18,7 +18,7 @@ export interface WebhookCall {
   /** The IVR the called number routes to: set for the inbound webhook. */
   ivr?: IvrDefinition;
   /** What starts the call's workflow, with the IVR it runs. */
-  inputFor(ivr: IvrDefinition): CallInput;
+  inputFor: (ivr: IvrDefinition) => CallInput;
   log: FastifyBaseLogger;
   /** The request, its update id (journal key) and which fallback round this is. */
   token: ReplayToken;
