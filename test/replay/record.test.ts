@@ -9,7 +9,7 @@ import { testConfig } from '../helpers/env';
 /**
  * Records the replay fixtures: `npm run histories:record`. Rerun after an intended workflow
  * change that is guarded by patched() or a new `CALL_REVISION`, and keep the old files under a
- * prefix (`v1-…`, `v2-…`) so old histories stay covered.
+ * prefix (`v1-…`, `v2-…`, `v3-revision-2-…`) so old histories stay covered.
  */
 const dir = path.resolve(__dirname, '..', 'fixtures', 'histories');
 
