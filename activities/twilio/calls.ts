@@ -76,7 +76,7 @@ function summary(call: CallInstance): CallSummary {
   };
 }
 
-export function createCallActivities({ twilio }: { twilio: TwilioClient }) {
+export function createTwilioCallActivities({ twilio }: { twilio: TwilioClient }) {
   return {
     /** Places one call. Not idempotent: a retry after a lost answer may dial twice (see findCalls). */
     async createCall(input: CreateCallInput): Promise<CallSummary> {

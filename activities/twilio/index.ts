@@ -11,7 +11,7 @@ export interface TwilioActivityDeps {
 /** Every Twilio REST activity; only the Twilio task queue's worker registers them. */
 export function createTwilioActivities(deps: TwilioActivityDeps) {
   return {
-    ...createCallActivities(deps),
+    ...createTwilioCallActivities(deps),
     ...createMessageActivities(deps),
     ...createRecordingActivities(deps),
     ...createParticipantActivities(deps),
