@@ -1,5 +1,5 @@
 import type { TwilioClient } from '../../src/twilio/client';
-import { createCallActivities } from './calls';
+import { createTwilioCallActivities } from './calls';
 import { createMessageActivities } from './messages';
 import { createParticipantActivities } from './participants';
 import { createRecordingActivities } from './recordings';
