@@ -4,10 +4,10 @@ import { maskPhone } from '../../../workflows/shared/phone';
 import type { IvrDefinition } from '../../../workflows/ivr/types';
 import { renderMessageAndHangup } from '../../twiml/render';
 import { INBOUND_STEP, decodeReplay, type ReplayToken } from '../tokens/replay-token';
-import { formParams, optional, patterns, required } from '../twilio-params';
+import { formParams } from '../twilio-params';
 import { answerWebhook, sendXml } from './answer';
 import type { VoiceContext } from './context';
-import { callInputFor, requestKeyFor } from './input';
+import { callInputFor, callPartiesOf, requestKeyFor } from './input';
 import type { AnswerStrategy } from './strategy';
 
 /** `POST /voice/inbound`: the first webhook of a call starts (or finds) its workflow. */
@@ -15,11 +15,7 @@ export function inboundHandler(ctx: VoiceContext, strategy: AnswerStrategy, path
   const { config, ivrs } = ctx.app;
   return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const params = formParams(request.body);
-    const callSid = required(params, 'CallSid', patterns.CallSid);
-    required(params, 'AccountSid', patterns.AccountSid);
-    const from = optional(params, 'From', patterns.Address) ?? 'anonymous';
-    const to = required(params, 'To', patterns.Address);
-    optional(params, 'Direction', patterns.Direction);
+    const { callSid, from, to } = callPartiesOf(params);
     const inputFor = (ivr: IvrDefinition) => callInputFor(params, ivr, config.CALL_LINGER_SECONDS);
     const workflowId = callWorkflowId(callSid);
     const log = request.log.child({ callSid });

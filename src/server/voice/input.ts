@@ -17,17 +17,20 @@ import { optional, patterns, required, type Params } from '../twilio-params';
  * a raw parameter.
  */
 
-/** The call a request belongs to, with what starts its workflow. */
-export function callInputFor(params: Params, ivr: IvrDefinition, lingerSeconds: number): CallInput {
+/** Who and what a call is, as every voice webhook states it: checked before anything else runs. */
+export function callPartiesOf(params: Params): Omit<CallInput, 'ivr' | 'lingerSeconds'> {
   return {
     callSid: required(params, 'CallSid', patterns.CallSid),
     accountSid: required(params, 'AccountSid', patterns.AccountSid),
     from: optional(params, 'From', patterns.Address) ?? 'anonymous',
     to: required(params, 'To', patterns.Address),
     direction: optional(params, 'Direction', patterns.Direction) ?? 'inbound',
-    ivr,
-    lingerSeconds,
   };
+}
+
+/** The call a request belongs to, with what starts its workflow. */
+export function callInputFor(params: Params, ivr: IvrDefinition, lingerSeconds: number): CallInput {
+  return { ...callPartiesOf(params), ivr, lingerSeconds };
 }
 
 /** What an action URL reports, as the workflow's request type; `on` says which verb ended. */
