@@ -1,6 +1,9 @@
-import type { PromptVerb, TwimlPlan, TwimlVerb, Voice } from '../shared/twiml-plan';
+import type { PromptVerb, TwimlPlan, TwimlVerb } from '../shared/twiml-plan';
 import { isOpen } from './hours';
-import type { ConsentNode, IvrDefinition, IvrNode, MenuNode, Prompt } from './types';
+import type { ConsentNode, IvrDefinition, IvrNode, MenuNode } from './types';
+import { interactiveVerbs, prompts } from './verbs';
+
+export { prompts, stepId } from './verbs';
 
 /** What the caller did, as Twilio reported it to an action URL. */
 export type IvrInput =
@@ -35,10 +38,6 @@ export interface IvrOutcome {
 
 /** Guards against a definition whose non-interactive nodes loop; validation rejects those too. */
 const MAX_HOPS = 32;
-
-export function stepId(state: IvrState): string {
-  return `${state.seq}.${state.node}`;
-}
 
 export function startIvr(def: IvrDefinition, now: Date): IvrOutcome {
   return enter(def, { node: def.start, attempts: 0, seq: 0, ended: false }, def.start, now, []);
@@ -196,91 +195,6 @@ function finish(state: IvrState, heard: TwimlVerb[], effects: IvrEffect[]): IvrO
     plan: { verbs: [...heard, { verb: 'hangup' }] },
     effects,
   };
-}
-
-function interactiveVerbs(
-  def: IvrDefinition,
-  state: IvrState,
-  node: IvrNode,
-  heard: PromptVerb[],
-): TwimlVerb[] {
-  const action = { step: stepId(state) };
-  switch (node.type) {
-    case 'menu':
-      return [
-        ...heard,
-        {
-          verb: 'gather',
-          input: node.input,
-          action,
-          numDigits: Math.max(1, ...node.options.map((o) => o.digits?.length ?? 1)),
-          timeout: node.timeoutSeconds ?? 5,
-          ...(node.input.includes('speech')
-            ? { speechTimeout: 'auto', language: def.voice.language }
-            : {}),
-          ...(node.hints?.length ? { hints: node.hints } : {}),
-          prompts: prompts(def, node.prompt),
-        },
-      ];
-    case 'consent':
-      return [
-        ...heard,
-        {
-          verb: 'gather',
-          input: node.acceptSpeech?.length ? ['dtmf', 'speech'] : ['dtmf'],
-          action,
-          numDigits: 1,
-          timeout: node.timeoutSeconds ?? 5,
-          prompts: prompts(def, node.prompt),
-        },
-      ];
-    case 'transfer':
-      return [
-        ...heard,
-        ...prompts(def, node.prompt ?? []),
-        {
-          verb: 'dial',
-          target: node.target,
-          action,
-          timeout: node.timeoutSeconds ?? 20,
-          ...(node.callerId ? { callerId: node.callerId } : {}),
-          ...(node.record && state.consent !== 'declined'
-            ? { record: 'record-from-answer' as const }
-            : {}),
-        },
-      ];
-    case 'voicemail':
-      return [
-        ...heard,
-        ...prompts(def, node.prompt),
-        {
-          verb: 'record',
-          action,
-          maxLength: node.maxLengthSeconds,
-          timeout: 5,
-          playBeep: true,
-          finishOnKey: '#',
-          recordingStatusCallback: true,
-        },
-      ];
-    default:
-      // Non-interactive nodes never rest; enter() walks past them.
-      return [...heard, { verb: 'hangup' }];
-  }
-}
-
-export function prompts(def: IvrDefinition, list: Prompt[]): PromptVerb[] {
-  return list.map((p): PromptVerb => {
-    if ('say' in p) return { verb: 'say', text: p.say, ...voiceOf(def.voice, p) };
-    if ('play' in p) return { verb: 'play', url: p.play };
-    return { verb: 'pause', length: p.pause };
-  });
-}
-
-function voiceOf(fallback: Voice, own: Voice): Voice {
-  const voice = own.voice ?? fallback.voice;
-  const language = own.language ?? fallback.language;
-  return { ...(voice ? { voice } : {}), ...(language ? { language } : {}) };
 }
 
 function nodeOf(def: IvrDefinition, id: string): IvrNode {
