@@ -124,7 +124,11 @@ export class CallState {
     this.describe();
   }
 
-  /** At the end of the call, steps still waiting for a lost predecessor are settled in order. */
+  /**
+   * At the end of the call, steps still waiting for a lost predecessor are settled in order:
+   * revision 2 applied them; from revision 3 they were not decided from the workflow's state and
+   * are refused (the inbox keeps every step before it is answered, so none should be waiting).
+   */
   adoptWaiting(): void {
     const seqOf = (s: CallStep): number => s.before?.seq ?? -1;
     for (const step of this.waiting.splice(0).sort((a, b) => seqOf(a) - seqOf(b))) {
