@@ -28,11 +28,12 @@ const options = {
   'background-nice': { type: 'string', default: '10' },
   'background-cpus': { type: 'string', default: 'all' },
   'background-sched': { type: 'string', default: 'other' },
+  json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
 /** What each option means, for `--help`; the defaults come from `options`. */
-const meaning: Record<Exclude<keyof typeof options, 'help'>, string> = {
+const meaning: Record<Exclude<keyof typeof options, 'help' | 'json'>, string> = {
   calls: 'paced mode: callers per target, all at once',
   rounds: 'paced mode: calls each caller places, one after another',
   'pause-ms': 'paced mode: ms a caller listens before answering each prompt',
@@ -52,6 +53,7 @@ function usage(): string {
       options[name as keyof typeof meaning].default,
       text,
     ]),
+    ['--json', '', 'print the JSON summary as one line, the last one'],
     ['-h, --help', '', 'print this help and exit'],
   ];
   const width = (i: number): number => Math.max(...rows.map((r) => r[i]!.length));
@@ -74,7 +76,10 @@ function usageError(message: string): never {
   process.exit(2);
 }
 
-function parseCommandLine(): { [K in keyof typeof meaning]: string } & { help?: boolean } {
+function parseCommandLine(): { [K in keyof typeof meaning]: string } & {
+  help?: boolean;
+  json?: boolean;
+} {
   let parsed;
   try {
     parsed = parseArgs({ options });
@@ -378,7 +383,8 @@ async function main(): Promise<void> {
         targets.map((t) => [t, sustained(t)?.callsPerSecond ?? null]),
       ),
     };
-    console.log(JSON.stringify(summary, null, 2));
+    // --json: one line, last, for scripts; otherwise indented for a reader.
+    console.log(values.json ? JSON.stringify(summary) : JSON.stringify(summary, null, 2));
   } finally {
     await temporal.connection.close();
     await stack.stop();
