@@ -15,12 +15,14 @@ export interface CallRevision {
    */
   callLog: 'remote' | 'local';
   /**
-   * Writes of decisions made by an update handler are scheduled activities, even where other
-   * writes are local: an update runs in a workflow task the server may discard (a speculative task,
-   * or one whose completion finds the task gone), and a local activity in it would already have
-   * written a decision the workflow then did not make.
+   * When a decision made by an update handler is written. `with-decision`: in the workflow task
+   * that made it. `after-commit`: in a later task (any activation after it), or, when the call
+   * closes first, by a scheduled activity. An update runs in a workflow task the server may
+   * discard (a speculative task, or one whose completion finds the task gone), so a local activity
+   * in that task can write a decision the workflow, retried, then does not make; a later task
+   * proves the earlier one was committed, and a scheduled activity only runs once it is.
    */
-  updatesLogRemotely: boolean;
+  updateWrites: 'with-decision' | 'after-commit';
   /** Search attributes go out in one upsert per call-log write, not one per change. */
   batchedAttributes: boolean;
   /** The first write waits for the request that started the call: call row and first events. */
@@ -46,7 +48,7 @@ export const LOCAL_CALL_LOG_PATCH = 'call-log-local-activity';
 
 const REVISION_2: CallRevision = {
   callLog: 'local',
-  updatesLogRemotely: false,
+  updateWrites: 'with-decision',
   batchedAttributes: true,
   firstWriteWithStart: true,
   oneCallLimitTimer: true,
@@ -67,7 +69,7 @@ const REVISIONS: Record<number, () => CallRevision> = {
   2: () => REVISION_2,
   3: () => ({
     ...REVISION_2,
-    updatesLogRemotely: true,
+    updateWrites: 'after-commit',
     strictJournal: true,
     statusOrder: 'sequence-or-time',
   }),

@@ -1,4 +1,4 @@
-import { log, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { log, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { CallLogBatch, CallRow } from '../../activities/call/call-log';
 import { reprompt, startIvr, type IvrEffect, type IvrOutcome, type IvrState } from '../ivr/engine';
@@ -24,7 +24,14 @@ type Origin = 'update' | 'history';
 /** Events are written by activities after TwiML has been answered, so Twilio never waits on PostgreSQL. */
 type Pending =
   | { kind: 'status'; event: CallStatusEvent; assumed?: 'ivr-hung-up' | 'call-limit' }
-  | { kind: 'ivr'; effect: IvrEffect; seq: number; at: string; origin: Origin };
+  | { kind: 'ivr'; effect: IvrEffect; seq: number; at: string; origin: Origin; task: number };
+
+/**
+ * The workflow task an activation belongs to, by history length: it grows only once a task has
+ * completed, so a decision from an earlier length is in history (committed), one from the current
+ * length may still be discarded with its task.
+ */
+const currentTask = (): number => workflowInfo().historyLength;
 
 const sameState = (a: IvrState, b: IvrState): boolean =>
   a.node === b.node &&
@@ -66,10 +73,14 @@ export class CallState {
     return isFinalStatus(this.status);
   }
 
-  get hasPending(): boolean {
-    return this.pending.length > 0;
+  /** Whether a write is due now: something is pending that may be written in this task. */
+  get hasWritable(): boolean {
+    // Revision 1 wrote the call row on its own before any event; later the row rides with events.
+    if (this.callRow && this.revision.updateWrites === 'with-decision') return true;
+    return this.pending.some((item) => this.writableNow(item));
   }
 
+  /** Whether anything is left to write at all, committed or not (the call row included). */
   get hasWrites(): boolean {
     return this.pending.length > 0 || this.callRow !== undefined;
   }
@@ -153,20 +164,22 @@ export class CallState {
   }
 
   /**
-   * Everything that piled up since the last write, as one batch, and whether it holds a decision
-   * an update handler made.
+   * What piled up since the last write, as one batch: everything that may be written in this task,
+   * or with `all` everything (the call is closing). `uncommitted` says the batch holds a decision
+   * of this very task that a local activity must not write (it goes as a scheduled activity).
    */
-  takeBatch(): { batch: CallLogBatch; fromUpdate: boolean } {
+  takeBatch(all = false): { batch: CallLogBatch; uncommitted: boolean } {
     const { callSid, ivr } = this.input;
     const batch: CallLogBatch = { callSid, call: this.callRow, events: [], consents: [] };
-    let fromUpdate = false;
+    let uncommitted = false;
     this.callRow = undefined;
-    for (const item of this.pending.splice(0, this.pending.length)) {
+    const taken = all ? this.pending.splice(0) : this.takeWritable();
+    for (const item of taken) {
       if (item.kind === 'status') {
         batch.events.push(statusLogEvent(item.event, item.assumed));
         continue;
       }
-      fromUpdate ||= item.origin === 'update';
+      uncommitted ||= !this.writableNow(item);
       const { effect } = item;
       const eventKey = `${callSid}:ivr:${item.seq}`;
       batch.events.push({
@@ -187,7 +200,25 @@ export class CallState {
         });
       }
     }
-    return { batch, fromUpdate };
+    return { batch, uncommitted };
+  }
+
+  private writableNow(item: Pending): boolean {
+    return (
+      item.kind === 'status' ||
+      item.origin === 'history' ||
+      this.revision.updateWrites === 'with-decision' ||
+      item.task < currentTask()
+    );
+  }
+
+  /** Removes and returns the pending items writable now, in order; the rest wait for a later task. */
+  private takeWritable(): Pending[] {
+    const now: Pending[] = [];
+    const later: Pending[] = [];
+    for (const item of this.pending) (this.writableNow(item) ? now : later).push(item);
+    this.pending.splice(0, this.pending.length, ...later);
+    return now;
   }
 
   /** Sends the search attributes changed since the last upsert, in one upsert. */
@@ -231,7 +262,14 @@ export class CallState {
     this.ivrState = outcome.state;
     this.lastPlan = outcome.plan;
     for (const effect of outcome.effects) {
-      this.pending.push({ kind: 'ivr', effect, seq: this.effectSeq++, at, origin });
+      this.pending.push({
+        kind: 'ivr',
+        effect,
+        seq: this.effectSeq++,
+        at,
+        origin,
+        task: currentTask(),
+      });
     }
     if (moved) {
       this.setAttribute({ key: IvrNodeKey, value: outcome.state.node });

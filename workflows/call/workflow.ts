@@ -66,15 +66,12 @@ export async function callWorkflow(input: CallInput): Promise<CallSnapshot> {
   call.startLog(new Date(workflowInfo().startTime).toISOString());
 
   // Whatever piled up while the last write ran goes out in one activity: one round trip per batch.
-  const drain = async (): Promise<void> => {
+  // Until the call closes, only what may be written in this task goes; at the close, everything.
+  const drain = async (closing = false): Promise<void> => {
     call.flushAttributes();
-    while (call.hasWrites) {
-      const { batch, fromUpdate } = call.takeBatch();
-      const write =
-        revision.callLog === 'remote' || (fromUpdate && revision.updatesLogRemotely)
-          ? remote
-          : local;
-      await write.writeCallLog(batch);
+    while (closing ? call.hasWrites : call.hasWritable) {
+      const { batch, uncommitted } = call.takeBatch(closing);
+      await (revision.callLog === 'remote' || uncommitted ? remote : local).writeCallLog(batch);
       call.flushAttributes();
     }
   };
@@ -92,11 +89,11 @@ export async function callWorkflow(input: CallInput): Promise<CallSnapshot> {
   const settled = (): boolean => revision.closeWhenIvrEnds && call.ivrEnded;
   const lingerUntil = Date.now() + lingerMs;
   while (!settled() && Date.now() < lingerUntil) {
-    if (!(await condition(() => call.hasPending || settled(), lingerUntil - Date.now()))) break;
+    if (!(await condition(() => call.hasWritable || settled(), lingerUntil - Date.now()))) break;
     await drain();
   }
   call.adoptWaiting();
-  await drain();
+  await drain(true);
   await condition(allHandlersFinished);
   call.flushAttributes();
   return call.snapshot();
@@ -119,7 +116,7 @@ async function untilFinalStatus(
   let callLimitPassed = false;
   while (!call.hasFinalStatus) {
     const ended = call.ivrEnded;
-    const wake = (): boolean => call.hasPending || call.hasFinalStatus || call.ivrEnded !== ended;
+    const wake = (): boolean => call.hasWritable || call.hasFinalStatus || call.ivrEnded !== ended;
     let woke: boolean;
     if (ended || !revision.oneCallLimitTimer) {
       woke = await condition(wake, ended ? lingerMs : Math.max(1, callDeadline - Date.now()));

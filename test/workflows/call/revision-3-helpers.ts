@@ -10,7 +10,9 @@ import { callWorkflowId } from '../../../workflows/shared/ids';
 import { testCallInput } from '../../helpers/env';
 
 export type CallHandle = WorkflowHandle<typeof callWorkflow>;
-type HistoryEvent = NonNullable<Awaited<ReturnType<CallHandle['fetchHistory']>>['events']>[number];
+export type HistoryEvent = NonNullable<
+  Awaited<ReturnType<CallHandle['fetchHistory']>>['events']
+>[number];
 
 /** Starts a call with its inbound webhook as an update (WEBHOOK_MODE=update), as the server does. */
 export async function startUpdateCall(
@@ -102,14 +104,4 @@ export async function consentRows(
     [callSid],
   );
   return rows;
-}
-
-/** Waits until `count` activities have completed in the call's history (remote writes landed). */
-export async function untilActivitiesCompleted(handle: CallHandle, count: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const events = await historyOf(handle);
-    if (events.filter((e) => e.activityTaskCompletedEventAttributes).length >= count) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`${count} activities did not complete`);
 }

@@ -21,13 +21,13 @@ import {
   consentRows,
   failedTasks,
   historyOf,
+  type HistoryEvent,
   ivrEvents,
   localWrites,
   scheduledWrites,
   startUpdateCall,
   statusEvent,
   stepOf,
-  untilActivitiesCompleted,
 } from './revision-3-helpers';
 
 let env: WorkerEnv;
@@ -45,44 +45,78 @@ afterAll(() => env?.stop());
 const at = (second: number): string =>
   new Date(Date.UTC(2026, 10, 23, 12, 0, second)).toISOString();
 
-describe('revision 3: call-log writes of update decisions are scheduled activities', () => {
+describe('revision 3: an update decision is written only once its workflow task is committed', () => {
   /** Inbound and one key press as updates, then Twilio's final status as a signal. */
   async function updateModeCall(revision: number) {
     const callSid = randomCallSid();
     const { handle, plan } = await startUpdateCall(env.client, taskQueue, callSid, { revision });
-    // A remote write still in flight batches whatever comes next with it (a batch holding any
-    // update decision goes remote whole): wait for each to land, so each batch is one request's.
-    const landed = (n: number) => (revision >= 3 ? untilActivitiesCompleted(handle, n) : undefined);
-    await landed(1);
     const press = { kind: 'gather' as const, step: stepOf(plan), digits: '1' };
     await handle.executeUpdate(callWebhookUpdate, { args: [press], updateId: 'press-1' });
-    await landed(2);
     await handle.signal(callStatusSignal, statusEvent(callSid, '3', 'completed', 3, at(3)));
     await handle.result();
-    return historyOf(handle);
+    return { callSid, events: await historyOf(handle) };
   }
 
-  it('schedules the writes that follow updates; only the status write stays local', async () => {
-    const events = await updateModeCall(3);
-    const remote = scheduledWrites(events);
-    // The inbound answer (call row, greeting..main) and the key press (selected, sales).
-    expect(remote).toHaveLength(2);
-    expect(remote[0]!.call).toBeDefined();
-    expect(remote.map((b) => b.events.map((e) => e.kind))).toEqual([
-      ['ivr.entered', 'ivr.entered', 'ivr.entered'],
-      ['ivr.selected', 'ivr.entered'],
-    ]);
-    expect(remote.flatMap((b) => b.events).some((e) => e.kind === 'status')).toBe(false);
-    // The status callback came in a signal, in a task the server keeps: a local activity is safe.
-    expect(localWrites(events)).toHaveLength(1);
+  /** Whether a workflow task started between two history events: the first one's task committed. */
+  const taskBetween = (events: HistoryEvent[], from: number, to: number): boolean =>
+    events.some(
+      (e) =>
+        e.workflowTaskStartedEventAttributes && Number(e.eventId) > from && Number(e.eventId) < to,
+    );
+
+  it('writes each update decision from a later task, as a local activity', async () => {
+    const { callSid, events } = await updateModeCall(3);
+    const accepted = events
+      .filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)
+      .map((e) => Number(e.eventId));
+    const markers = localWrites(events).map((e) => Number(e.eventId));
+    expect(accepted).toHaveLength(2);
+    // The press's task writes the inbound's decisions; the status's task writes the press's.
+    expect(markers).toHaveLength(2);
+    expect(taskBetween(events, accepted[0]!, markers[0]!)).toBe(true);
+    expect(taskBetween(events, accepted[1]!, markers[1]!)).toBe(true);
+    expect(scheduledWrites(events)).toHaveLength(0);
     expect(failedTasks(events)).toHaveLength(0);
+    // Nothing is lost by waiting: every decision is in the call log.
+    expect((await ivrEvents(db, callSid)).map((e) => e.kind)).toEqual([
+      'ivr.entered',
+      'ivr.entered',
+      'ivr.entered',
+      'ivr.selected',
+      'ivr.entered',
+    ]);
   });
 
-  it('on revision 2 the same call wrote every batch, update decisions too, as local activities', async () => {
+  it('on revision 2 the same call wrote update decisions in the task that made them', async () => {
     // The defect revision 3 removes: these markers were recorded by tasks the server could discard.
-    const events = await updateModeCall(2);
-    expect(scheduledWrites(events)).toHaveLength(0);
-    expect(localWrites(events)).toHaveLength(3);
+    const { events } = await updateModeCall(2);
+    const accepted = events
+      .filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)
+      .map((e) => Number(e.eventId));
+    const markers = localWrites(events).map((e) => Number(e.eventId));
+    expect(markers).toHaveLength(3);
+    expect(taskBetween(events, accepted[0]!, markers[0]!)).toBe(false);
+  });
+
+  it('schedules the write of a decision made as the call closes', async () => {
+    // Twilio's final status first, then the Dial action that ends the IVR: no later task comes,
+    // so that last decision goes as a scheduled activity, which runs only once its task commits.
+    const callSid = randomCallSid();
+    const { handle, plan } = await startUpdateCall(env.client, taskQueue, callSid);
+    const press = { kind: 'gather' as const, step: stepOf(plan), digits: '1' };
+    const sales = await handle.executeUpdate(callWebhookUpdate, { args: [press], updateId: 'p' });
+    await handle.signal(callStatusSignal, statusEvent(callSid, '3', 'completed', 3, at(3), 9));
+    const dial = {
+      kind: 'dial' as const,
+      step: stepOf(sales),
+      status: 'completed',
+      durationSeconds: 9,
+    };
+    await handle.executeUpdate(callWebhookUpdate, { args: [dial], updateId: 'd' });
+    expect((await handle.result()).state.ended).toBe(true);
+    const scheduled = scheduledWrites(await historyOf(handle));
+    expect(scheduled.map((b) => b.events.map((e) => e.kind))).toEqual([['ivr.transfer-ended']]);
+    expect((await ivrEvents(db, callSid)).map((e) => e.kind)).toContain('ivr.transfer-ended');
   });
 
   it('still writes a call started with its whole journal in one local activity', async () => {
