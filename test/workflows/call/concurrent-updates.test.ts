@@ -27,8 +27,8 @@ import {
  * then did not make, and the retried task chose another option. Under this load the old code failed
  * 9 of 11 calls (`ivr.selected` named another option than the workflow's state) and logged consent
  * granted where the workflow held declined in 3 of 6: probabilistic, but near certain. On revision
- * 3 a write that holds an update's decision is an activity scheduled by the task that made it, so
- * only decisions in history are logged and this test must pass every time.
+ * 3 an update's decision is written only from a later task (or by a scheduled activity when the
+ * call closes first), so only decisions in history are logged and this test must pass every time.
  */
 const REVISION = CALL_REVISION;
 const CALLS_PER_LINE = 6;
