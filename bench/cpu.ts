@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import type { Client as TemporalClient } from '@temporalio/client';
 import { Client } from 'pg';
+import { FINAL_CALL_STATUSES } from '../workflows/shared/call-status';
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
@@ -73,8 +74,8 @@ export async function catchUpSeconds(
     for (;;) {
       const { rows } = await db.query<{ inbox: string; open: string }>(
         `SELECT (SELECT count(*) FROM callback_inbox) AS inbox,
-                (SELECT count(*) FROM calls WHERE status NOT IN ('completed', 'busy', 'failed',
-                  'no-answer', 'canceled')) AS open`,
+                (SELECT count(*) FROM calls WHERE NOT (status = ANY($1::text[]))) AS open`,
+        [FINAL_CALL_STATUSES],
       );
       const { inbox, open } = rows[0]!;
       const running =
