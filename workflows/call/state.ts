@@ -13,6 +13,7 @@ import type {
   CallStatusEvent,
   CallStep,
   JournalEntry,
+  WebhookRequest,
 } from './definitions';
 import { nextStep } from './journal';
 import { statusLogEvent } from './log-events';
@@ -86,7 +87,7 @@ export class CallState {
   }
 
   /** An update: the TwiML for this request, advancing the IVR when the request is fresh. */
-  answerWebhook(request: Parameters<typeof decide>[2], now: Date): TwimlPlan {
+  answerWebhook(request: WebhookRequest, now: Date): TwimlPlan {
     const decision = decide(this.input.ivr, this.ivrState, request, now);
     if (decision.kind === 'reserve') {
       return this.lastPlan ?? reprompt(this.input.ivr, decision.state).plan;
