@@ -1,6 +1,7 @@
 import 'dotenv/config';
 import { Command } from 'commander';
 import { loadConfig, type Config } from '../config';
+import { alertsCommands } from './alerts-commands';
 import { callCommands } from './call-commands';
 import { inboxCommands } from './inbox-commands';
 import { ivrCommands } from './ivr-commands';
@@ -20,6 +21,7 @@ ivrCommands(program, () => {
 });
 callCommands(program, getConfig);
 inboxCommands(program, () => getConfig().DATABASE_URL);
+alertsCommands(program, () => getConfig().DATABASE_URL);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`error: ${err instanceof Error ? err.message : String(err)}`);

@@ -5,6 +5,7 @@ import type { Config } from '../config';
 import type { Db } from '../db/pool';
 import type { IvrRegistry } from '../ivr/registry';
 import { registerErrorHandler } from './errors';
+import { DEBUGGER_PREFIX, debuggerPlugin } from './debugger/plugin';
 import { healthRoutes } from './health';
 import { VOICE_PREFIX, voicePlugin } from './voice/plugin';
 
@@ -46,5 +47,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(formbody);
   healthRoutes(app);
   await app.register(voicePlugin, { prefix: VOICE_PREFIX });
+  await app.register(debuggerPlugin, { prefix: DEBUGGER_PREFIX });
   return app;
 }
