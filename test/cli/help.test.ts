@@ -87,6 +87,11 @@ const commands: { name: string; file: string; args?: string[]; names: string[] }
     args: ['up'],
     names: ['up', 'down', 'DATABASE_URL', '--help'],
   },
+  {
+    name: 'npm run docs:errors',
+    file: 'scripts/render-error-table.ts',
+    names: ['--check', '--readme', '--help'],
+  },
   { name: 'npm run cli', file: 'src/cli/main.ts', names: ['ivr', 'call', '--help'] },
 ];
 
