@@ -52,6 +52,9 @@ const schema = z.object({
     .regex(/^[a-z0-9-]*$/, 'must be a region such as au1')
     .default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Two ports: the SDK core serves its own metrics from Rust, apart from prom-client's registry.
+  WORKER_METRICS_PORT: port.default(9464),
+  TEMPORAL_SDK_METRICS_PORT: port.default(9465),
 });
 
 export type Config = Readonly<z.output<typeof schema>>;

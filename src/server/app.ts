@@ -7,6 +7,8 @@ import type { IvrRegistry } from '../ivr/registry';
 import { registerErrorHandler } from './errors';
 import { DEBUGGER_PREFIX, debuggerPlugin } from './debugger/plugin';
 import { healthRoutes } from './health';
+import { metricsPlugin } from './metrics/plugin';
+import { webhookMetricsHook } from '../metrics/webhook';
 import { VOICE_PREFIX, voicePlugin } from './voice/plugin';
 
 declare module 'fastify' {
@@ -42,10 +44,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('temporal', deps.temporal);
   app.decorate('ivrs', deps.ivrs);
   registerErrorHandler(app);
+  app.addHook('onResponse', webhookMetricsHook(deps.config.WEBHOOK_MODE));
   // Twilio only sends forms: any other body (JSON, text) is refused with 415 before it is parsed.
   app.removeAllContentTypeParsers();
   await app.register(formbody);
   healthRoutes(app);
+  await app.register(metricsPlugin);
   await app.register(voicePlugin, { prefix: VOICE_PREFIX });
   await app.register(debuggerPlugin, { prefix: DEBUGGER_PREFIX });
   return app;

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config';
+import { signatureRejections } from '../metrics/webhook';
 import { HttpError } from './errors';
 
 /** Twilio signatures are base64 of an HMAC-SHA1: 28 characters; anything else is not worth hashing. */
@@ -135,14 +136,20 @@ function matches(authToken: string, signature: Buffer, url: string, body: unknow
 export function assertTwilioSignature(request: FastifyRequest, config: Config): void {
   const signature = request.headers['x-twilio-signature'];
   if (typeof signature !== 'string' || signature.length === 0) {
+    signatureRejections.inc({ reason: 'missing' });
     throw new HttpError('forbidden', 'missing X-Twilio-Signature');
   }
-  if (!SIGNATURE.test(signature)) throw new HttpError('forbidden', 'invalid X-Twilio-Signature');
+  if (!SIGNATURE.test(signature)) {
+    signatureRejections.inc({ reason: 'malformed' });
+    throw new HttpError('forbidden', 'invalid X-Twilio-Signature');
+  }
   assertBoundedQuery(request.raw.url ?? request.url);
   const given = Buffer.from(signature);
   const body: unknown = request.body;
   if (
     !signedUrls(request, config).some((url) => matches(config.TWILIO_AUTH_TOKEN, given, url, body))
-  )
+  ) {
+    signatureRejections.inc({ reason: 'mismatch' });
     throw new HttpError('forbidden', 'invalid X-Twilio-Signature');
+  }
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { NativeConnection } from '@temporalio/worker';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
+import { withCallMetrics } from '../metrics/calls';
 
 export const workflowsPath = path.resolve(__dirname, '..', '..', 'workflows', 'index.ts');
 
@@ -22,6 +23,6 @@ export async function createWorker(params: WorkerParams): Promise<Worker> {
     namespace: params.namespace,
     taskQueue: params.taskQueue,
     ...(params.workflowBundle ? { workflowBundle: params.workflowBundle } : { workflowsPath }),
-    activities: params.activities ?? createActivities(params.deps),
+    activities: params.activities ?? withCallMetrics(createActivities(params.deps)),
   });
 }

@@ -1,11 +1,14 @@
 import 'dotenv/config';
 import { Client } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { createPool } from '../db/pool';
 import { IvrRegistry } from '../ivr/registry';
 import { createLogger } from '../logger';
 import { createCallDeliverer } from '../inbox/call-deliverer';
+import { startMetricsServer } from '../metrics/http-server';
+import { registerInboxMetrics } from '../metrics/inbox';
+import { temporalSdkMetrics } from '../metrics/temporal-sdk';
 import { startInboxRelay } from '../inbox/relay';
 import { createWorker } from './create-worker';
 import { createTwilioWorker, twilioClientFromConfig } from './twilio-worker';
@@ -14,6 +17,12 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL).child({ process: 'worker' });
   const db = createPool(config.DATABASE_URL);
+  // The SDK's runtime takes its telemetry once, before the first connection creates it.
+  if (config.TEMPORAL_SDK_METRICS_PORT !== 0) {
+    Runtime.install({
+      telemetryOptions: temporalSdkMetrics(config.HTTP_HOST, config.TEMPORAL_SDK_METRICS_PORT),
+    });
+  }
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker = await createWorker({
     connection,
@@ -42,6 +51,11 @@ async function main(): Promise<void> {
     log,
     eagerStart: true,
   });
+  registerInboxMetrics(db, [call.family]);
+  const metrics =
+    config.WORKER_METRICS_PORT === 0
+      ? undefined
+      : await startMetricsServer(config.HTTP_HOST, config.WORKER_METRICS_PORT);
   const stopRelay = startInboxRelay(
     {
       db,
@@ -59,6 +73,7 @@ async function main(): Promise<void> {
   // Worker.run() handles SIGINT/SIGTERM itself: it stops polling and lets running tasks finish.
   await Promise.all([worker.run(), twilioWorker.run()]);
   await stopRelay();
+  await metrics?.close();
   await connection.close();
   await db.end();
   log.info('worker stopped');

@@ -6,6 +6,7 @@ import {
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { FastifyReply } from 'fastify';
 import { INVALID_WEBHOOK_REQUEST } from '../../../workflows/call/webhook-request';
+import { countFallback } from '../../metrics/webhook';
 import { renderHold, renderMessageAndHangup, renderPlan } from '../../twiml/render';
 import { encodeReplay } from '../tokens/replay-token';
 import type { VoiceContext } from './context';
@@ -78,6 +79,7 @@ export async function answerWebhook(
     );
     const retry = `${ctx.base}${call.retryPath}${call.retryPath.includes('?') ? '&' : '?'}replay=${replay}`;
     reply.header('x-switchboard-fallback', '1');
+    countFallback(reply.request);
     return sendXml(reply, renderHold(retry));
   }
 }
