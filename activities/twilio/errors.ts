@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import RestException from 'twilio/lib/base/RestException';
 import TwilioServiceException from 'twilio/lib/base/TwilioServiceException';
+import { describeTwilioCode, explainTwilioCode } from '../../src/twilio/error-catalog';
 import { TwilioFailureType } from '../../workflows/shared/twilio-constants';
 
 /**
@@ -37,6 +38,14 @@ type TwilioError = (RestException | TwilioServiceException) & {
   /** Set by the project's request client (src/twilio/client.ts); twilio itself drops headers. */
   retryAfter?: string;
 };
+
+// The catalog's line (cause and fix) rides in the message, so the worker log and the Temporal UI's
+// failure view tell the operator what to do without a trip to Twilio's error dictionary.
+function failureMessage(err: TwilioError): string {
+  const base = `Twilio ${err.code ?? 'error'} (HTTP ${err.status}): ${err.message}`;
+  if (err.code === undefined || explainTwilioCode(err.code) === undefined) return base;
+  return `${base} | ${describeTwilioCode(err.code)}`;
+}
 
 function isTwilioError(err: unknown): err is TwilioError {
   return err instanceof RestException || err instanceof TwilioServiceException;
@@ -80,7 +89,7 @@ export function toTwilioFailure(err: unknown): unknown {
     const retryAfterMs = parseRetryAfter(err.retryAfter);
     return ApplicationFailure.create({
       type,
-      message: `Twilio ${err.code ?? 'error'} (HTTP ${err.status}): ${err.message}`,
+      message: failureMessage(err),
       nonRetryable: type === TwilioFailureType.permanent,
       details: [details],
       ...(retryAfterMs !== undefined && type !== TwilioFailureType.permanent

@@ -6,6 +6,7 @@ import {
   PERMANENT_TWILIO_CODES,
   toTwilioFailure,
 } from '../../../activities/twilio/errors';
+import { describeTwilioCode } from '../../../src/twilio/error-catalog';
 import { TwilioFailureType } from '../../../workflows/shared/twilio-constants';
 import { rejectionOf, startSimTwilio, type SimTwilio } from './sim';
 
@@ -68,6 +69,11 @@ describe('Twilio errors from the simulator', () => {
     expect(failure.nonRetryable).toBe(true);
     expect(failure.details?.[0]).toMatchObject({ code: 21211, status: 400 });
     expect(failure.nextRetryDelay).toBeUndefined();
+    // The catalog's cause-and-fix line reaches the worker log and the Temporal UI.
+    expect(failure.message).toContain(describeTwilioCode(21211));
+    expect(failure.message).toMatch(
+      /^Twilio 21211 \(HTTP 400\): Invalid 'To' .* \| 21211 .* — fix: /,
+    );
   });
 
   it('21610 (opted out) is permanent', async () => {
@@ -103,6 +109,8 @@ describe('Twilio errors from the simulator', () => {
     expect(failure.type).toBe(TwilioFailureType.transient);
     expect(failure.nonRetryable).toBe(false);
     expect(failure.details?.[0]).toMatchObject({ status });
+    // 20500 is not in the catalog: the message stays Twilio's own, without a guessed fix.
+    expect(failure.message).not.toContain(' | ');
   });
 
   it('a request that times out is transient and retryable', async () => {
