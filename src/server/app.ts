@@ -9,6 +9,7 @@ import { DEBUGGER_PREFIX, debuggerPlugin } from './debugger/plugin';
 import { healthRoutes } from './health';
 import { metricsPlugin } from './metrics/plugin';
 import { webhookMetricsHook } from '../metrics/webhook';
+import { OPS_PREFIX, opsPlugin } from './ops/plugin';
 import { VOICE_PREFIX, voicePlugin } from './voice/plugin';
 
 declare module 'fastify' {
@@ -51,6 +52,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   healthRoutes(app);
   await app.register(metricsPlugin);
   await app.register(voicePlugin, { prefix: VOICE_PREFIX });
+  await app.register(opsPlugin, { prefix: OPS_PREFIX });
   await app.register(debuggerPlugin, { prefix: DEBUGGER_PREFIX });
   return app;
 }

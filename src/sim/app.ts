@@ -2,9 +2,11 @@ import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { SimCore } from './core';
 import { apiErrors, TwilioApiError } from './errors';
+import { accountRoutes } from './rest-account';
 import { callRoutes } from './rest-calls';
 import { conferenceRoutes } from './rest-conferences';
 import { messageRoutes } from './rest-messages';
+import { numberRoutes } from './rest-numbers';
 import { recordingRoutes } from './rest-recordings';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -62,6 +64,7 @@ export function buildRestApp(core: SimCore, opts: { logger?: boolean } = {}): Fa
     sendError(reply, apiErrors.notFound(req.url.split('?')[0] ?? req.url)),
   );
 
+  void app.register(accountRoutes(core));
   void app.register(
     async (scoped) => {
       scoped.addHook(
@@ -77,6 +80,7 @@ export function buildRestApp(core: SimCore, opts: { logger?: boolean } = {}): Fa
       await scoped.register(messageRoutes(core));
       await scoped.register(recordingRoutes(core));
       await scoped.register(conferenceRoutes(core));
+      await scoped.register(numberRoutes(core));
     },
     { prefix: '/2010-04-01/Accounts/:AccountSid' },
   );

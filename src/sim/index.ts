@@ -9,3 +9,4 @@ export { Transcript } from './transcript';
 export type { InboundSms, InboundSmsResult } from './messaging';
 export { readWavInfo } from './audio';
 export { describeEntry } from './describe';
+export type { PhoneNumberInput, PhoneNumberRecord } from './rest-numbers';

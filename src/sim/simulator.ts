@@ -4,6 +4,7 @@ import { startInboundCall, type InboundCallOptions, type StartedCall } from './c
 import { SimCore, type CallRun, type MessageOutcome, type SimulatorOptions } from './core';
 import type { Faults } from './faults';
 import { receiveSms, type InboundSms, type InboundSmsResult } from './messaging';
+import { addPhoneNumber, type PhoneNumberInput, type PhoneNumberRecord } from './rest-numbers';
 import type { PartyScript } from './script';
 
 export interface Simulator {
@@ -26,6 +27,8 @@ export interface Simulator {
   /** Scripts how a number (or client:/sip: address) answers when the simulator dials it. */
   setParty(address: string, script: PartyScript): void;
   setFaults(faults: Faults): void;
+  /** Puts a number on the account (IncomingPhoneNumbers), with its Voice URL and status callback. */
+  addNumber(input: PhoneNumberInput): PhoneNumberRecord;
   /** How outbound messages to `to` end: delivered (default), sent, undelivered or failed. */
   setMessageOutcome(to: string, outcome: MessageOutcome): void;
   /** Delivers an inbound SMS to the messaging webhook (STOP/START update opt-outs). */
@@ -69,6 +72,7 @@ export function buildSimulator(opts: SimulatorOptions & { logger?: boolean } = {
     },
     setParty: (address, script) => void core.parties.set(address, script),
     setFaults: (faults) => core.faults.set(faults),
+    addNumber: (input) => addPhoneNumber(core, input),
     setMessageOutcome: (to, outcome) => void core.messageOutcomes.set(to, outcome),
     sendInboundSms: (sms) => receiveSms(core, sms),
     async idle() {

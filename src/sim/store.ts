@@ -5,6 +5,7 @@ import type {
   ParticipantRecord,
   RecordingRecord,
 } from './model';
+import type { PhoneNumberRecord } from './rest-numbers';
 
 /** Everything the simulated account holds; insertion order is creation order. */
 export class Store {
@@ -16,6 +17,8 @@ export class Store {
   readonly participants = new Map<string, ParticipantRecord>();
   /** Recipients who texted STOP, keyed by their number; START removes them. */
   readonly optedOut = new Set<string>();
+  /** IncomingPhoneNumbers of the account, keyed by PN sid. */
+  readonly numbers = new Map<string, PhoneNumberRecord>();
 
   participant(conferenceSid: string, callSid: string): ParticipantRecord | undefined {
     return this.participants.get(`${conferenceSid}/${callSid}`);

@@ -93,6 +93,11 @@ const commands: { name: string; file: string; args?: string[]; names: string[] }
     names: ['--check', '--readme', '--help'],
   },
   { name: 'npm run cli', file: 'src/cli/main.ts', names: ['ivr', 'call', '--help'] },
+  {
+    name: 'npm run doctor',
+    file: 'src/doctor/main.ts',
+    names: ['--json', '--timeout-ms', '--help'],
+  },
 ];
 
 /** The subcommands a commander help lists under `Commands:` (without `help`). */
