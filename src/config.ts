@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TWILIO_TASK_QUEUE } from '../workflows/shared/twilio-constants';
+import { parseAgentKeys } from './server/agents/keys';
 
 /** Raised when the environment does not describe a runnable process; names every bad variable. */
 export class ConfigError extends Error {
@@ -11,6 +12,7 @@ export class ConfigError extends Error {
 
 const port = z.coerce.number().int().min(0).max(65535);
 const url = z.url();
+const E164 = /^\+[1-9]\d{6,14}$/;
 const csv = z
   .string()
   .default('')
@@ -20,6 +22,61 @@ const csv = z
       .map((part) => part.trim())
       .filter(Boolean),
   );
+
+/** Browser phones (POST /voice/token, /voice/client): all of these, or none of them. */
+const AGENT_GROUP = [
+  'TWILIO_API_KEY_SID',
+  'TWILIO_API_KEY_SECRET',
+  'TWILIO_TWIML_APP_SID',
+  'AGENT_API_KEYS',
+  'AGENT_CALLER_ID',
+] as const;
+
+const agentFields = {
+  TWILIO_API_KEY_SID: z
+    .union([
+      z.literal(''),
+      z.string().regex(/^SK[0-9a-fA-F]{32}$/, 'must be SK followed by 32 hex digits'),
+    ])
+    .default(''),
+  TWILIO_API_KEY_SECRET: z
+    .union([z.literal(''), z.string().min(16, 'must be at least 16 characters')])
+    .default(''),
+  TWILIO_TWIML_APP_SID: z
+    .union([
+      z.literal(''),
+      z.string().regex(/^AP[0-9a-fA-F]{32}$/, 'must be AP followed by 32 hex digits'),
+    ])
+    .default(''),
+  AGENT_API_KEYS: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const agents = parseAgentKeys(text);
+      if (typeof agents === 'string') ctx.addIssue({ code: 'custom', message: agents });
+      return typeof agents === 'string' ? [] : agents;
+    }),
+  AGENT_CALLER_ID: z
+    .union([z.literal(''), z.string().regex(E164, 'must be an E.164 number')])
+    .default(''),
+  // Twilio accepts Voice tokens of up to 24 hours; an hour bounds what a leaked token is worth.
+  AGENT_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(3600),
+};
+
+function agentGroup(
+  data: Record<(typeof AGENT_GROUP)[number], string | readonly unknown[]>,
+  ctx: z.RefinementCtx,
+): void {
+  const unset = AGENT_GROUP.filter((name) => data[name].length === 0);
+  if (unset.length === 0 || unset.length === AGENT_GROUP.length) return;
+  for (const name of unset) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [name],
+      message: `set together with ${AGENT_GROUP.join(', ')}`,
+    });
+  }
+}
 
 const schema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string'),
@@ -55,7 +112,10 @@ const schema = z.object({
   // Two ports: the SDK core serves its own metrics from Rust, apart from prom-client's registry.
   WORKER_METRICS_PORT: port.default(9464),
   TEMPORAL_SDK_METRICS_PORT: port.default(9465),
+  ...agentFields,
 });
+/** Cross-field rules run after every field parsed; the shape stays one plain object. */
+const checkedSchema = schema.superRefine(agentGroup);
 
 export type Config = Readonly<z.output<typeof schema>>;
 
@@ -63,7 +123,7 @@ export type Config = Readonly<z.output<typeof schema>>;
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // Empty strings in .env files mean "unset" for variables that have defaults.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined));
-  const parsed = schema.safeParse(cleaned);
+  const parsed = checkedSchema.safeParse(cleaned);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
@@ -78,5 +138,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return Object.freeze({
     ...parsed.data,
     TRUSTED_PROXIES: Object.freeze(parsed.data.TRUSTED_PROXIES),
+    AGENT_API_KEYS: Object.freeze(parsed.data.AGENT_API_KEYS),
   }) as Config;
 }

@@ -2,6 +2,7 @@ import 'dotenv/config';
 import { Command } from 'commander';
 import { loadConfig, type Config } from '../config';
 import { alertsCommands } from './alerts-commands';
+import { agentCommands } from './agent-commands';
 import { callCommands } from './call-commands';
 import { inboxCommands } from './inbox-commands';
 import { ivrCommands } from './ivr-commands';
@@ -20,6 +21,7 @@ ivrCommands(program, () => {
   return url;
 });
 callCommands(program, getConfig);
+agentCommands(program);
 inboxCommands(program, () => getConfig().DATABASE_URL);
 alertsCommands(program, () => getConfig().DATABASE_URL);
 

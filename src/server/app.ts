@@ -7,6 +7,7 @@ import type { IvrRegistry } from '../ivr/registry';
 import { registerErrorHandler } from './errors';
 import { DEBUGGER_PREFIX, debuggerPlugin } from './debugger/plugin';
 import { healthRoutes } from './health';
+import { webhookTracing } from './tracing/plugin';
 import { metricsPlugin } from './metrics/plugin';
 import { webhookMetricsHook } from '../metrics/webhook';
 import { OPS_PREFIX, opsPlugin } from './ops/plugin';
@@ -50,6 +51,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.removeAllContentTypeParsers();
   await app.register(formbody);
   healthRoutes(app);
+  webhookTracing(app);
   await app.register(metricsPlugin);
   await app.register(voicePlugin, { prefix: VOICE_PREFIX });
   await app.register(opsPlugin, { prefix: OPS_PREFIX });

@@ -3,11 +3,13 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 /** Stable error codes for HTTP answers; clients and tests match on `code`, not on messages. */
 export const HttpErrors = {
   badRequest: { status: 400, code: 'bad_request' },
+  unauthorized: { status: 401, code: 'unauthorized' },
   forbidden: { status: 403, code: 'invalid_signature' },
   notFound: { status: 404, code: 'not_found' },
   methodNotAllowed: { status: 405, code: 'method_not_allowed' },
   payloadTooLarge: { status: 413, code: 'payload_too_large' },
   unsupportedMediaType: { status: 415, code: 'unsupported_media_type' },
+  tooManyRequests: { status: 429, code: 'rate_limited' },
   unavailable: { status: 503, code: 'unavailable' },
   internal: { status: 500, code: 'internal' },
 } as const;
