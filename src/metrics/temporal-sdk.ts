@@ -1,14 +1,16 @@
 /**
  * The Temporal SDK core's own metrics the dashboard uses, as its Prometheus exporter names them
- * (`temporal_` prefix, durations in milliseconds). They come from sdk-core's
- * `crates/common/src/telemetry/metrics.rs`, which test/metrics/dashboard.test.ts reads to keep this
- * list honest across SDK upgrades.
+ * (`temporal_` prefix, durations in milliseconds, no unit suffix). They come from sdk-core's
+ * telemetry sources shipped in @temporalio/core-bridge, which test/metrics/dashboard.test.ts reads
+ * to keep this list honest across SDK upgrades.
  */
 export const TEMPORAL_SDK_METRICS = [
   'temporal_workflow_task_execution_latency',
   'temporal_workflow_task_schedule_to_start_latency',
   'temporal_activity_schedule_to_start_latency',
   'temporal_activity_execution_latency',
+  // writeCallLog runs as a local activity (call revision 3): it never reaches the task queue.
+  'temporal_local_activity_execution_latency',
 ] as const;
 
 /**
