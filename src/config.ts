@@ -112,6 +112,8 @@ const schema = z.object({
   // Two ports: the SDK core serves its own metrics from Rust, apart from prom-client's registry.
   WORKER_METRICS_PORT: port.default(9464),
   TEMPORAL_SDK_METRICS_PORT: port.default(9465),
+  // The standard OpenTelemetry variable: the OTLP/HTTP base URL; empty turns tracing off.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.union([z.literal(''), url]).default(''),
   ...agentFields,
 });
 /** Cross-field rules run after every field parsed; the shape stays one plain object. */

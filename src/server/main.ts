@@ -4,12 +4,15 @@ import { createPool } from '../db/pool';
 import { IvrRegistry } from '../ivr/registry';
 import { createLogger } from '../logger';
 import { connectClient } from '../temporal/connect';
+import { startTracing } from '../tracing/sdk';
 import { buildApp } from './app';
 
 const IVR_REFRESH_MS = 5000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Before the Temporal client and the app: both install their tracing only if it is on.
+  const tracing = startTracing(config, 'switchboard-server');
   const logger = createLogger(config.LOG_LEVEL).child({ process: 'server' });
   const db = createPool(config.DATABASE_URL);
   const temporal = await connectClient(config);
@@ -28,6 +31,7 @@ async function main(): Promise<void> {
     clearInterval(timer);
     await temporal.connection.close();
     await db.end();
+    await tracing?.shutdown();
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

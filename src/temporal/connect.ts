@@ -1,5 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../config';
+import { currentTracing } from '../tracing/sdk';
+import { tracingClientInterceptors } from '../tracing/client';
 
 /** A Temporal client for the webhook server and the CLI. */
 export async function connectClient(
@@ -9,5 +11,9 @@ export async function connectClient(
     address: config.TEMPORAL_ADDRESS,
     connectTimeout: '3 seconds',
   });
-  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  return new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    interceptors: tracingClientInterceptors(currentTracing()),
+  });
 }

@@ -3,6 +3,8 @@ import type { NativeConnection } from '@temporalio/worker';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { withCallMetrics } from '../metrics/calls';
+import { currentTracing } from '../tracing/sdk';
+import { tracingWorkerOptions } from '../tracing/temporal';
 
 export const workflowsPath = path.resolve(__dirname, '..', '..', 'workflows', 'index.ts');
 
@@ -24,5 +26,7 @@ export async function createWorker(params: WorkerParams): Promise<Worker> {
     taskQueue: params.taskQueue,
     ...(params.workflowBundle ? { workflowBundle: params.workflowBundle } : { workflowsPath }),
     activities: params.activities ?? withCallMetrics(createActivities(params.deps)),
+    // A prebuilt bundle must have been bundled with WORKFLOW_TRACING_MODULES for workflow spans.
+    ...tracingWorkerOptions(currentTracing(), { prebuiltBundle: !!params.workflowBundle }),
   });
 }

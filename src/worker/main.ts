@@ -10,11 +10,14 @@ import { startMetricsServer } from '../metrics/http-server';
 import { registerInboxMetrics } from '../metrics/inbox';
 import { temporalSdkMetrics } from '../metrics/temporal-sdk';
 import { startInboxRelay } from '../inbox/relay';
+import { startTracing } from '../tracing/sdk';
 import { createWorker } from './create-worker';
 import { createTwilioWorker, twilioClientFromConfig } from './twilio-worker';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Before createWorker, which adds the tracing interceptors and span sink only if it is on.
+  const tracing = startTracing(config, 'switchboard-worker');
   const log = createLogger(config.LOG_LEVEL).child({ process: 'worker' });
   const db = createPool(config.DATABASE_URL);
   // The SDK's runtime takes its telemetry once, before the first connection creates it.
@@ -76,6 +79,7 @@ async function main(): Promise<void> {
   await metrics?.close();
   await connection.close();
   await db.end();
+  await tracing?.shutdown();
   log.info('worker stopped');
 }
 
