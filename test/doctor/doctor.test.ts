@@ -77,6 +77,19 @@ describe('each fault alone fails its check, with the fix, and exit 1', () => {
     expect(exitCodeOf(results)).toBe(1);
   });
 
+  it('Temporal unreachable: its check and the poller checks fail', async () => {
+    const results = await runDoctor(
+      { ...stack.env, TEMPORAL_ADDRESS: '127.0.0.1:1' },
+      { timeoutMs: 1000 },
+    );
+    expect(named(results, 'Temporal reachable')).toMatchObject({
+      ok: false,
+      fix: expect.stringContaining('TEMPORAL_ADDRESS') as unknown,
+    });
+    expect(named(results, 'worker polling').ok).toBe(false);
+    expect(named(results, 'Twilio credentials').ok).toBe(true);
+  });
+
   it('a migration missing: a scratch database migrated one step short', async () => {
     const url = new URL(inject('databaseUrl'));
     url.pathname = url.pathname.replace(/_test$/, '_doctor_scratch_test');

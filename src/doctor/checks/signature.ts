@@ -41,7 +41,8 @@ export const checkSignature: Check = async (deps) => {
       fail(
         NAME,
         `${url}: signature refused: the proxy changes the URL or TRUSTED_PROXIES is not set`,
-        'forward the original path and query unchanged, and either give the server the same PUBLIC_BASE_URL or list the proxy in TRUSTED_PROXIES so X-Forwarded-Proto/Host are used',
+        'forward the original path and query unchanged, and either give the server the same PUBLIC_BASE_URL or list the proxy in TRUSTED_PROXIES so X-Forwarded-Proto/Host are used; ' +
+          'if no proxy stands in between, the server runs with another TWILIO_AUTH_TOKEN than this environment',
       ),
     ];
   }

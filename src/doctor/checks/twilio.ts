@@ -1,4 +1,4 @@
-import { describeTwilioCode } from '../../twilio/error-catalog';
+import { describeTwilioCode, explainTwilioCode } from '../../twilio/error-catalog';
 import { fail, messageOf, pass, type Check } from '../types';
 
 /** A Twilio REST error as twilio (and src/twilio/client.ts) raise it. */
@@ -37,14 +37,16 @@ export const checkTwilio: Check = async (deps) => {
         ),
       ];
     }
+    // The catalog's cause names what went wrong; its fix is what the operator does next.
+    const entry = explainTwilioCode(code);
     return [
-      fail(
-        name,
-        `account ${sid}: ${describeTwilioCode(code)}`,
-        code === 20003
-          ? 'copy the current Auth Token (or the API key pair) for this account SID from the Twilio console into TWILIO_AUTH_TOKEN, then restart the server and the worker'
-          : 'see the code above in the Twilio error dictionary',
-      ),
+      entry
+        ? fail(name, `account ${sid}: ${entry.code} ${entry.title}: ${entry.cause}`, entry.fix)
+        : fail(
+            name,
+            `account ${sid}: ${describeTwilioCode(code)}`,
+            'look the code up in the Twilio error dictionary',
+          ),
     ];
   }
 };
