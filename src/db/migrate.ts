@@ -4,7 +4,9 @@ import { promisify } from 'node:util';
 import { Client } from 'pg';
 
 const run = promisify(execFile);
-const root = path.resolve(__dirname, '..', '..');
+// Built JavaScript runs from dist/src/db, one level deeper than the source; migrations/ and
+// node_modules/ stay at the application root beside dist/ (see the Dockerfile).
+const root = path.resolve(__dirname, '..', '..', path.extname(__filename) === '.js' ? '..' : '.');
 
 /** Creates the database named in `databaseUrl` when it does not exist yet. */
 export async function ensureDatabase(databaseUrl: string): Promise<void> {

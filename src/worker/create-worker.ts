@@ -6,7 +6,15 @@ import { withCallMetrics } from '../metrics/calls';
 import { currentTracing } from '../tracing/sdk';
 import { tracingWorkerOptions } from '../tracing/temporal';
 
-export const workflowsPath = path.resolve(__dirname, '..', '..', 'workflows', 'index.ts');
+// The build keeps the source layout under dist/, so the workflows sit at the same relative path as
+// this file, with its extension: index.ts under tsx, dist/workflows/index.js once built.
+export const workflowsPath = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  'workflows',
+  `index${path.extname(__filename)}`,
+);
 
 export interface WorkerParams {
   connection: NativeConnection;

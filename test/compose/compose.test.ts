@@ -211,13 +211,44 @@ describe('docker-compose.yml', () => {
 });
 
 describe('Dockerfile', () => {
-  it('runs as a non-root user from the pinned Node image', () => {
-    const dockerfile = read('Dockerfile');
-    expect(dockerfile).toMatch(/^FROM node:20-bookworm-slim$/m);
-    expect(dockerfile).toMatch(/^RUN npm ci\b/m);
-    const user = [...dockerfile.matchAll(/^USER (\S+)$/gm)].at(-1)?.[1];
+  const dockerfile = read('Dockerfile');
+  const stages = dockerfile.split(/^(?=FROM )/m).filter((part) => part.startsWith('FROM '));
+
+  it('builds JavaScript in one stage and ships it with production dependencies only', () => {
+    expect(stages).toHaveLength(2);
+    const [build, runtime] = stages as [string, string];
+    expect(build).toMatch(/^FROM node:20-bookworm-slim AS build$/m);
+    expect(build).toMatch(/^RUN npm ci$/m);
+    expect(build).toMatch(/^RUN npm run build$/m);
+    expect(runtime).toMatch(/^FROM node:20-bookworm-slim$/m);
+    expect(runtime).toMatch(/^RUN npm ci --omit=dev\b/m);
+    expect(runtime).toMatch(/^COPY --from=build \/app\/dist \.\/dist$/m);
+    for (const dir of ['migrations', 'scripts', 'ivrs']) {
+      expect(runtime).toMatch(new RegExp(`^COPY ${dir} \\./${dir}$`, 'm'));
+    }
+    expect(runtime).not.toMatch(/\btsx\b/);
+  });
+
+  it('runs as a non-root user, checks /healthz with node, and starts the built server', () => {
+    const runtime = stages.at(-1) ?? '';
+    const user = [...runtime.matchAll(/^USER (\S+)$/gm)].at(-1)?.[1];
     expect(user).toBeDefined();
     expect(['root', '0']).not.toContain(user);
+    expect(runtime).toMatch(/^HEALTHCHECK .*\\\n\s+CMD \["node", "-e", ".*\/healthz/m);
+    expect(runtime).toMatch(/^CMD \["node", "dist\/src\/server\/main\.js"\]$/m);
+  });
+
+  it('runs only built entry points from compose, each a file the build emits', () => {
+    const compose = loadCompose();
+    const entries = ['migrate', 'server', 'worker', 'cli'].map((name) => {
+      const service = compose.services[name] as Service & { entrypoint?: string[] };
+      return ([] as string[]).concat(service.entrypoint ?? service.command ?? []);
+    });
+    for (const [bin, file] of entries) {
+      expect(bin).toBe('node');
+      const source = file?.replace(/^dist\//, '').replace(/\.js$/, '.ts') ?? '';
+      expect(readFileSync(path.join(root, source), 'utf8').length).toBeGreaterThan(0);
+    }
   });
 
   it('keeps secrets and local state out of the build context', () => {
