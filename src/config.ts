@@ -113,7 +113,9 @@ const schema = z.object({
   WORKER_METRICS_PORT: port.default(9464),
   TEMPORAL_SDK_METRICS_PORT: port.default(9465),
   // The standard OpenTelemetry variable: the OTLP/HTTP base URL; empty turns tracing off.
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.union([z.literal(''), url]).default(''),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .union([z.literal(''), z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })])
+    .default(''),
   ...agentFields,
 });
 /** Cross-field rules run after every field parsed; the shape stays one plain object. */

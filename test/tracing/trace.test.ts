@@ -138,3 +138,19 @@ it('traces one call, inbound to status, webhook to workflow to activity, as one 
     'switchboard.webhook_mode': 'update',
   });
 });
+
+it("traces a webhook refused for its signature, in the call's trace", async () => {
+  const callSid = randomCallSid();
+  const res = await app.inject({
+    ...signedPost({ config }, '/voice/status', { CallSid: callSid, CallStatus: 'completed' }),
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': 'forged',
+    },
+  });
+  expect(res.statusCode).toBe(403);
+  const span = exporter.getFinishedSpans().find((s) => s.attributes.CallSid === callSid);
+  expect(span?.name).toBe('POST /voice/status');
+  expect(span?.spanContext().traceId).toBe(callTraceId(callSid));
+  expect(span?.attributes['http.response.status_code']).toBe(403);
+});
