@@ -1,5 +1,6 @@
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
+import { Client as PgClient } from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { migrate, recreateDatabase } from '../../src/db/migrate';
 import { migrationNames } from '../../src/doctor/checks/postgres';
@@ -200,7 +201,7 @@ describe('numbers whose webhooks point elsewhere', () => {
   });
 
   it('a routed number that is not on the account', async () => {
-    const db = new (await import('pg')).Client({ connectionString: inject('databaseUrl') });
+    const db = new PgClient({ connectionString: inject('databaseUrl') });
     await db.connect();
     try {
       await db.query(
@@ -211,6 +212,26 @@ describe('numbers whose webhooks point elsewhere', () => {
     } finally {
       await db.query(`DELETE FROM number_routes WHERE phone_number = '+15005550199'`);
       await db.end();
+    }
+  });
+
+  it("with a '*' route, every number on the account is Switchboard's", async () => {
+    const stray = stack.sim.addNumber({ phoneNumber: '+15005550177' });
+    const db = new PgClient({ connectionString: inject('databaseUrl') });
+    await db.connect();
+    try {
+      const unrouted = await runDoctor(stack.env);
+      expect(unrouted.map((r) => r.name)).not.toContain('number +15005550177');
+      await db.query(`INSERT INTO number_routes (phone_number, ivr_id) VALUES ('*', 'main')`);
+      const results = await runDoctor(stack.env);
+      expect(failed(results)).toEqual([named(results, 'number +15005550177')]);
+      expect(named(results, 'number +15005550177').detail).toContain(
+        'could not find a valid URL for the Voice request',
+      );
+    } finally {
+      await db.query(`DELETE FROM number_routes WHERE phone_number = '*'`);
+      await db.end();
+      stack.sim.core.store.numbers.delete(stray.sid);
     }
   });
 });

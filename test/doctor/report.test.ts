@@ -20,7 +20,11 @@ describe('numberProblems', () => {
   it('names every wrong field at once', () => {
     expect(
       numberProblems({ ...good, voiceUrl: '', voiceMethod: 'GET', statusCallback: '' }, base),
-    ).toEqual(['Voice URL is empty', 'Voice method is GET', 'status callback is not set']);
+    ).toEqual([
+      'Voice URL is empty (Twilio: "could not find a valid URL for the Voice request")',
+      'Voice method is GET',
+      'status callback is not set',
+    ]);
   });
 
   it('refuses another host or path, as Twilio would call them', () => {

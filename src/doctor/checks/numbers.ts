@@ -12,8 +12,13 @@ export interface NumberWebhooks {
 export function numberProblems(n: NumberWebhooks, publicBaseUrl: string): string[] {
   const base = publicBaseUrl.replace(/\/+$/, '');
   const problems: string[] = [];
-  if (n.voiceUrl !== `${base}/voice/inbound`) {
-    problems.push(`Voice URL is ${n.voiceUrl === '' ? 'empty' : n.voiceUrl}`);
+  if (n.voiceUrl === '') {
+    // What the caller hears as an application error and the Debugger shows for such a number.
+    problems.push(
+      'Voice URL is empty (Twilio: "could not find a valid URL for the Voice request")',
+    );
+  } else if (n.voiceUrl !== `${base}/voice/inbound`) {
+    problems.push(`Voice URL is ${n.voiceUrl}`);
   }
   if (n.voiceMethod.toUpperCase() !== 'POST') problems.push(`Voice method is ${n.voiceMethod}`);
   if (n.statusCallback !== `${base}/voice/status`) {
@@ -22,23 +27,28 @@ export function numberProblems(n: NumberWebhooks, publicBaseUrl: string): string
   return problems;
 }
 
-/** Numbers given a route in `number_routes`; undefined when PostgreSQL cannot tell. */
-async function routedNumbers(deps: DoctorDeps): Promise<Set<string> | undefined> {
+/**
+ * Numbers given a route in `number_routes`, and whether the '*' route sends every other number of
+ * the account to the default IVR; undefined when PostgreSQL cannot tell.
+ */
+async function routedNumbers(
+  deps: DoctorDeps,
+): Promise<{ numbers: Set<string>; catchAll: boolean } | undefined> {
   try {
     const { rows } = await deps
       .db()
-      .query<{ phone_number: string }>(
-        `SELECT phone_number FROM number_routes WHERE phone_number <> '*'`,
-      );
-    return new Set(rows.map((r) => r.phone_number));
+      .query<{ phone_number: string }>('SELECT phone_number FROM number_routes');
+    const numbers = new Set(rows.map((r) => r.phone_number));
+    const catchAll = numbers.delete('*');
+    return { numbers, catchAll };
   } catch {
     return undefined;
   }
 }
 
 /**
- * Every Switchboard number (routed in `number_routes`, or, without the database, every number on
- * the account) must send its Voice request and status callbacks to PUBLIC_BASE_URL's routes. A
+ * Every Switchboard number (routed in `number_routes`; every number on the account when a '*' route
+ * exists or the database cannot tell) must send its Voice request and status callbacks to PUBLIC_BASE_URL's routes. A
  * number that does not is Twilio's "could not find a valid URL for the Voice request".
  */
 export const checkNumbers: Check = async (deps) => {
@@ -57,7 +67,7 @@ export const checkNumbers: Check = async (deps) => {
   }
   const routed = await routedNumbers(deps);
   const results: CheckResult[] = [];
-  for (const number of routed ?? []) {
+  for (const number of routed?.numbers ?? []) {
     if (!onAccount.some((n) => n.phoneNumber === number)) {
       results.push(
         fail(
@@ -68,7 +78,10 @@ export const checkNumbers: Check = async (deps) => {
       );
     }
   }
-  const mine = routed ? onAccount.filter((n) => routed.has(n.phoneNumber)) : onAccount;
+  const mine =
+    routed && !routed.catchAll
+      ? onAccount.filter((n) => routed.numbers.has(n.phoneNumber))
+      : onAccount;
   for (const n of mine) {
     const problems = numberProblems(n, base);
     results.push(
