@@ -1,8 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { APP_ROOT } from '../root';
 import { fail, messageOf, pass, type Check } from '../types';
 
-const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', '..', 'migrations');
+const MIGRATIONS_DIR = path.join(APP_ROOT, 'migrations');
 
 /** node-pg-migrate records a migration by its file name without the extension. */
 export async function migrationNames(dir = MIGRATIONS_DIR): Promise<string[]> {

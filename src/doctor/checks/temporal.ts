@@ -1,16 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Connection } from '@temporalio/client';
+import { APP_ROOT } from '../root';
 import { fail, messageOf, pass, type Check, type CheckResult } from '../types';
 
-const SEARCH_ATTRIBUTES_FILE = path.resolve(
-  __dirname,
-  '..',
-  '..',
-  '..',
-  'scripts',
-  'search-attributes.txt',
-);
+const SEARCH_ATTRIBUTES_FILE = path.join(APP_ROOT, 'scripts', 'search-attributes.txt');
 
 /** temporal.api.enums.v1.IndexedValueType, by the names scripts/search-attributes.txt uses. */
 const INDEXED_VALUE_TYPES: Record<string, number> = {
