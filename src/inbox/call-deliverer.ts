@@ -1,3 +1,4 @@
+import { context } from '@opentelemetry/api';
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { createCallActivities } from '../../activities/call/call-log';
@@ -12,6 +13,7 @@ import type { callWorkflow } from '../../workflows/call/workflow';
 import { CALL_WORKFLOW_TYPE, callSidOf } from '../../workflows/shared/ids';
 import type { Db } from '../db/pool';
 import { callStartOptions } from '../temporal/call-start';
+import { callTraceContext } from '../tracing/attributes';
 import { CALL_FAMILY, hydrateCallStart, type IvrLookup } from './call-rows';
 import type { Deliverer, InboxLog, InboxRow } from './deliverer';
 
@@ -45,7 +47,17 @@ const startsCall = (entry: JournalEntry): boolean =>
 export function createCallDeliverer(deps: CallDelivererDeps): Deliverer {
   const { db, temporal, taskQueue, ivrs, log } = deps;
 
-  async function deliver(workflowId: string, rows: readonly InboxRow[]): Promise<void> {
+  /**
+   * Delivery runs in the call's trace (its id is the CallSid's), so a journaled call's workflow
+   * spans join the webhook spans that answered the caller. A no-op when tracing is off.
+   */
+  function deliver(workflowId: string, rows: readonly InboxRow[]): Promise<void> {
+    const callSid = callSidOf(workflowId);
+    const traced = callSid ? callTraceContext(callSid) : undefined;
+    return traced ? context.with(traced, () => send(workflowId, rows)) : send(workflowId, rows);
+  }
+
+  async function send(workflowId: string, rows: readonly InboxRow[]): Promise<void> {
     const entries = rows.map(entryOf);
     const start = rows.find((r) => r.startInput !== null)?.startInput;
     if (!start) {

@@ -10,7 +10,8 @@ import { startMetricsServer } from '../metrics/http-server';
 import { registerInboxMetrics } from '../metrics/inbox';
 import { temporalSdkMetrics } from '../metrics/temporal-sdk';
 import { startInboxRelay } from '../inbox/relay';
-import { startTracing } from '../tracing/sdk';
+import { currentTracing, startTracing } from '../tracing/sdk';
+import { tracingClientInterceptors } from '../tracing/client';
 import { createWorker } from './create-worker';
 import { createTwilioWorker, twilioClientFromConfig } from './twilio-worker';
 
@@ -44,7 +45,11 @@ async function main(): Promise<void> {
   // steps and kept status callbacks to their workflows, and shares the worker's fate (no worker, no
   // progress). Its client shares the worker's connection, so a call it starts runs its first
   // workflow task here at once (eager start) instead of going round through the task queue.
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const temporal = new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    interceptors: tracingClientInterceptors(currentTracing()),
+  });
   const ivrs = new IvrRegistry();
   const call = createCallDeliverer({
     db,

@@ -3,6 +3,8 @@ import { Worker } from '@temporalio/worker';
 import { createTwilioActivities } from '../../activities/twilio';
 import type { Config } from '../config';
 import { createTwilioClient, type TwilioClient } from '../twilio/client';
+import { currentTracing } from '../tracing/sdk';
+import { tracingWorkerOptions } from '../tracing/temporal';
 
 // Under the Twilio activities' 30 s start-to-close, so a slow answer fails as TwilioTransient
 // (retried with backoff) rather than as an activity timeout.
@@ -50,5 +52,7 @@ export async function createTwilioWorker(params: TwilioWorkerParams): Promise<Wo
     taskQueue: params.taskQueue,
     activities: createTwilioActivities({ twilio: params.twilio }),
     maxTaskQueueActivitiesPerSecond: params.ratePerSecond,
+    // No workflows run here: only the activity interceptors, so REST calls join the call's trace.
+    ...tracingWorkerOptions(currentTracing(), { prebuiltBundle: true }),
   });
 }

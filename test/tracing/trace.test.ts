@@ -6,6 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Config } from '../../src/config';
 import type { Db } from '../../src/db/pool';
+import { createCallDeliverer } from '../../src/inbox/call-deliverer';
+import type { InboxRow } from '../../src/inbox/deliverer';
 import { IvrRegistry } from '../../src/ivr/registry';
 import { buildApp } from '../../src/server/app';
 import { connectClient } from '../../src/temporal/connect';
@@ -153,4 +155,59 @@ it("traces a webhook refused for its signature, in the call's trace", async () =
   expect(span?.name).toBe('POST /voice/status');
   expect(span?.spanContext().traceId).toBe(callTraceId(callSid));
   expect(span?.attributes['http.response.status_code']).toBe(403);
+});
+
+it('traces a journaled call: the workflow the inbox relay starts joins the webhook spans', async () => {
+  const journalConfig = { ...config, WEBHOOK_MODE: 'journal' as const };
+  const ivrs = IvrRegistry.fromDefinitions({ '*': loadIvr('test-line') });
+  const journalApp = await buildApp({ config: journalConfig, db, temporal: client, ivrs });
+  const callSid = randomCallSid();
+  const workflowId = callWorkflowId(callSid);
+  try {
+    const inbound = await journalApp.inject(
+      signedPost({ config }, '/voice/inbound', inboundParams({ CallSid: callSid })),
+    );
+    expect(inbound.statusCode).toBe(200);
+  } finally {
+    await journalApp.close();
+  }
+  // What the relay does for this call's rows: the deliverer, on a client with tracing interceptors.
+  const { rows } = await db.query<InboxRow>(
+    `SELECT id, family, kind, workflow_id AS "workflowId", payload, start_input AS "startInput",
+            attempts FROM callback_inbox WHERE workflow_id = $1 ORDER BY id`,
+    [workflowId],
+  );
+  expect(rows).toHaveLength(1);
+  const deliverer = createCallDeliverer({
+    db,
+    temporal: client,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    ivrs: (id, version) => ivrs.version(db, id, version),
+    log: { error: () => undefined, warn: () => undefined, debug: () => undefined },
+  });
+  await deliverer.deliver(workflowId, rows);
+  await db.query('DELETE FROM callback_inbox WHERE workflow_id = $1', [workflowId]);
+  // Twilio's final status, through a webhook server as always.
+  const status = await app.inject(
+    signedPost({ config }, '/voice/status', {
+      CallSid: callSid,
+      AccountSid: ACCOUNT_SID,
+      CallStatus: 'completed',
+      SequenceNumber: '9',
+    }),
+  );
+  expect(status.statusCode).toBe(204);
+  await client.workflow.getHandle(workflowId).result();
+  const spans = await spansUntil((all) =>
+    all.some((s) => s.name.startsWith('RunWorkflow:') && s.attributes.CallSid === callSid),
+  );
+  const ofCall = spans.filter((s) => s.spanContext().traceId === callTraceId(callSid));
+  expect(ofCall.map((s) => s.name)).toEqual(
+    expect.arrayContaining([
+      'POST /voice/inbound',
+      'StartWorkflow:callWorkflow',
+      'RunWorkflow:callWorkflow',
+    ]),
+  );
+  expect(spans.filter((s) => s.attributes.CallSid === callSid)).toHaveLength(ofCall.length);
 });
