@@ -1,7 +1,7 @@
-import { log, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { log, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { CallLogBatch, CallRow } from '../../activities/call/call-log';
-import { reprompt, startIvr, type IvrEffect, type IvrOutcome, type IvrState } from '../ivr/engine';
+import { reprompt, startIvr, type IvrOutcome, type IvrState } from '../ivr/engine';
 import { isFinalStatus, isNewerStatus, type CallStatus } from '../shared/call-status';
 import { maskPhone } from '../shared/phone';
 import { CallStatusKey, IvrNodeKey } from '../shared/search-attributes';
@@ -16,23 +16,9 @@ import type {
   WebhookRequest,
 } from './definitions';
 import { nextStep } from './journal';
-import { statusLogEvent } from './log-events';
+import { ivrLogEvent, statusLogEvent } from './log-events';
+import { PendingWrites, type Origin } from './pending-writes';
 import type { CallRevision } from './revisions';
-
-/** Where a decision came from: an update handler's may sit in a task the server discards. */
-type Origin = 'update' | 'history';
-
-/** Events are written by activities after TwiML has been answered, so Twilio never waits on PostgreSQL. */
-type Pending =
-  | { kind: 'status'; event: CallStatusEvent; assumed?: 'ivr-hung-up' | 'call-limit' }
-  | { kind: 'ivr'; effect: IvrEffect; seq: number; at: string; origin: Origin; task: number };
-
-/**
- * The workflow task an activation belongs to, by history length: it grows only once a task has
- * completed, so a decision from an earlier length is in history (committed), one from the current
- * length may still be discarded with its task.
- */
-const currentTask = (): number => workflowInfo().historyLength;
 
 const sameState = (a: IvrState, b: IvrState): boolean =>
   a.node === b.node &&
@@ -53,7 +39,7 @@ export class CallState {
   private statusAt: string | undefined;
   private effectSeq = 0;
   private readonly seen = new Set<string>();
-  private readonly pending: Pending[] = [];
+  private readonly pending: PendingWrites;
   /** Journaled steps that arrived before the steps they follow. */
   private readonly waiting: CallStep[] = [];
   /** Search attributes changed since the last upsert, by name. */
@@ -64,7 +50,9 @@ export class CallState {
   constructor(
     private readonly input: CallInput,
     private readonly revision: CallRevision,
-  ) {}
+  ) {
+    this.pending = new PendingWrites(revision);
+  }
 
   get ivrEnded(): boolean {
     return this.ivrState?.ended ?? false;
@@ -78,12 +66,12 @@ export class CallState {
   get hasWritable(): boolean {
     // Revision 1 wrote the call row on its own before any event; later the row rides with events.
     if (this.callRow && this.revision.updateWrites === 'with-decision') return true;
-    return this.pending.some((item) => this.writableNow(item));
+    return this.pending.hasWritable;
   }
 
   /** Whether anything is left to write at all, committed or not (the call row included). */
   get hasWrites(): boolean {
-    return this.pending.length > 0 || this.callRow !== undefined;
+    return this.pending.size > 0 || this.callRow !== undefined;
   }
 
   /** An update: the TwiML for this request, advancing the IVR when the request is fresh. */
@@ -110,7 +98,7 @@ export class CallState {
   onStatus(event: CallStatusEvent): void {
     if (this.seen.has(event.eventKey)) return;
     this.seen.add(event.eventKey);
-    this.pending.push({ kind: 'status', event });
+    this.pending.status(event);
     if (!this.isNewer(event) || isFinalStatus(this.status)) return;
     this.status = event.callStatus;
     this.statusSequence = event.sequenceNumber;
@@ -127,7 +115,7 @@ export class CallState {
       sequenceNumber: this.statusSequence + 1,
       timestamp: new Date().toISOString(),
     };
-    this.pending.push({ kind: 'status', event, assumed: reason });
+    this.pending.status(event, reason);
     this.seen.add(event.eventKey);
     this.status = 'completed';
     this.statusSequence = event.sequenceNumber;
@@ -174,52 +162,18 @@ export class CallState {
     const batch: CallLogBatch = { callSid, call: this.callRow, events: [], consents: [] };
     let uncommitted = false;
     this.callRow = undefined;
-    const taken = all ? this.pending.splice(0) : this.takeWritable();
+    const taken = this.pending.take(all);
     for (const item of taken) {
       if (item.kind === 'status') {
         batch.events.push(statusLogEvent(item.event, item.assumed));
         continue;
       }
-      uncommitted ||= !this.writableNow(item);
-      const { effect } = item;
-      const eventKey = `${callSid}:ivr:${item.seq}`;
-      batch.events.push({
-        eventKey,
-        kind: `ivr.${effect.kind}`,
-        detail: { ...effect },
-        occurredAt: item.at,
-        ivrNode: effect.kind === 'entered' ? effect.node : undefined,
-      });
-      if (effect.kind === 'consent') {
-        batch.consents.push({
-          eventKey,
-          granted: effect.granted,
-          answered: effect.answered,
-          ivrId: ivr.id,
-          ivrVersion: ivr.version,
-          at: item.at,
-        });
-      }
+      uncommitted ||= !this.pending.committed(item);
+      const { event, consent } = ivrLogEvent(callSid, ivr, item);
+      batch.events.push(event);
+      if (consent) batch.consents.push(consent);
     }
     return { batch, uncommitted };
-  }
-
-  private writableNow(item: Pending): boolean {
-    return (
-      item.kind === 'status' ||
-      item.origin === 'history' ||
-      this.revision.updateWrites === 'with-decision' ||
-      item.task < currentTask()
-    );
-  }
-
-  /** Removes and returns the pending items writable now, in order; the rest wait for a later task. */
-  private takeWritable(): Pending[] {
-    const now: Pending[] = [];
-    const later: Pending[] = [];
-    for (const item of this.pending) (this.writableNow(item) ? now : later).push(item);
-    this.pending.splice(0, this.pending.length, ...later);
-    return now;
   }
 
   /** Sends the search attributes changed since the last upsert, in one upsert. */
@@ -263,14 +217,7 @@ export class CallState {
     this.ivrState = outcome.state;
     this.lastPlan = outcome.plan;
     for (const effect of outcome.effects) {
-      this.pending.push({
-        kind: 'ivr',
-        effect,
-        seq: this.effectSeq++,
-        at,
-        origin,
-        task: currentTask(),
-      });
+      this.pending.ivr(effect, this.effectSeq++, at, origin);
     }
     if (moved) {
       this.setAttribute({ key: IvrNodeKey, value: outcome.state.node });
