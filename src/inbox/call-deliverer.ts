@@ -41,11 +41,37 @@ const startsCall = (entry: JournalEntry): boolean =>
   entry.kind === 'step' && entry.step.request.kind === 'inbound';
 
 /**
+ * A call's workflow closes once its IVR has ended and Twilio's final status is in; callbacks that
+ * come later (reordered, retried) go straight into the call log, as the workflow would have
+ * written them. A step for a closed call is a retry of one it already took, and is dropped.
+ */
+async function logAfterClose(
+  { db, log }: Pick<CallDelivererDeps, 'db' | 'log'>,
+  workflowId: string,
+  rows: readonly InboxRow[],
+): Promise<void> {
+  const statuses = rows
+    .map(entryOf)
+    .flatMap((e) => (e.kind === 'status' ? [statusLogEvent(e.event)] : []));
+  if (statuses.length < rows.length) {
+    log.warn({ workflowId }, 'inbox steps for a call whose workflow has ended; dropped');
+  }
+  const callSid = callSidOf(workflowId);
+  if (statuses.length === 0 || !callSid) return;
+  const { rowCount } = await db.query('SELECT 1 FROM calls WHERE call_sid = $1', [callSid]);
+  if (!rowCount) {
+    log.warn({ workflowId }, 'inbox status for a call that was never logged; dropped');
+    return;
+  }
+  await createCallActivities({ db }).writeCallLog({ callSid, events: statuses, consents: [] });
+}
+
+/**
  * The call family's deliverer: one `callJournal` signal carries everything waiting for a call, so
  * a call costs a workflow task per relay round, not per webhook.
  */
 export function createCallDeliverer(deps: CallDelivererDeps): Deliverer {
-  const { db, temporal, taskQueue, ivrs, log } = deps;
+  const { temporal, taskQueue, ivrs } = deps;
 
   /**
    * Delivery runs in the call's trace (its id is the CallSid's), so a journaled call's workflow
@@ -86,32 +112,10 @@ export function createCallDeliverer(deps: CallDelivererDeps): Deliverer {
     );
   }
 
-  /**
-   * A call's workflow closes once its IVR has ended and Twilio's final status is in; callbacks that
-   * come later (reordered, retried) go straight into the call log, as the workflow would have
-   * written them. A step for a closed call is a retry of one it already took, and is dropped.
-   */
-  async function afterClose(workflowId: string, rows: readonly InboxRow[]): Promise<void> {
-    const statuses = rows
-      .map(entryOf)
-      .flatMap((e) => (e.kind === 'status' ? [statusLogEvent(e.event)] : []));
-    if (statuses.length < rows.length) {
-      log.warn({ workflowId }, 'inbox steps for a call whose workflow has ended; dropped');
-    }
-    const callSid = callSidOf(workflowId);
-    if (statuses.length === 0 || !callSid) return;
-    const { rowCount } = await db.query('SELECT 1 FROM calls WHERE call_sid = $1', [callSid]);
-    if (!rowCount) {
-      log.warn({ workflowId }, 'inbox status for a call that was never logged; dropped');
-      return;
-    }
-    await createCallActivities({ db }).writeCallLog({ callSid, events: statuses, consents: [] });
-  }
-
   return {
     family: CALL_FAMILY,
     deliver,
-    afterClose,
+    afterClose: (workflowId, rows) => logAfterClose(deps, workflowId, rows),
     // REJECT_DUPLICATE makes signal-with-start on a closed call fail as "already started".
     isGone: (err) =>
       err instanceof WorkflowNotFoundError || err instanceof WorkflowExecutionAlreadyStartedError,

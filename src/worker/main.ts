@@ -1,11 +1,12 @@
 import 'dotenv/config';
 import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { loadConfig } from '../config';
-import { createPool } from '../db/pool';
+import { loadConfig, type Config } from '../config';
+import { createPool, type Db } from '../db/pool';
 import { IvrRegistry } from '../ivr/registry';
 import { createLogger } from '../logger';
 import { createCallDeliverer } from '../inbox/call-deliverer';
+import type { Deliverer, InboxLog } from '../inbox/deliverer';
 import { startMetricsServer } from '../metrics/http-server';
 import { registerInboxMetrics } from '../metrics/inbox';
 import { temporalSdkMetrics } from '../metrics/temporal-sdk';
@@ -14,6 +15,34 @@ import { currentTracing, startTracing } from '../tracing/sdk';
 import { tracingClientInterceptors } from '../tracing/client';
 import { createWorker } from './create-worker';
 import { createTwilioWorker, twilioClientFromConfig } from './twilio-worker';
+
+/**
+ * The callback inbox relay lives in the worker process, off the webhook server's event loop: it
+ * delivers journaled steps and kept status callbacks to their workflows, and shares the worker's
+ * fate (no worker, no progress). Its client shares the worker's connection, so a call it starts runs
+ * its first workflow task here at once (eager start) instead of going round through the task queue.
+ */
+function callDeliverer(
+  config: Config,
+  connection: NativeConnection,
+  db: Db,
+  log: InboxLog,
+): Deliverer {
+  const temporal = new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    interceptors: tracingClientInterceptors(currentTracing()),
+  });
+  const ivrs = new IvrRegistry();
+  return createCallDeliverer({
+    db,
+    temporal,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    ivrs: (id, version) => ivrs.version(db, id, version),
+    log,
+    eagerStart: true,
+  });
+}
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -41,24 +70,7 @@ async function main(): Promise<void> {
     ratePerSecond: config.TWILIO_REST_RATE_PER_SECOND,
     twilio: twilioClientFromConfig(config),
   });
-  // The callback inbox relay lives here, off the webhook server's event loop: it delivers journaled
-  // steps and kept status callbacks to their workflows, and shares the worker's fate (no worker, no
-  // progress). Its client shares the worker's connection, so a call it starts runs its first
-  // workflow task here at once (eager start) instead of going round through the task queue.
-  const temporal = new Client({
-    connection,
-    namespace: config.TEMPORAL_NAMESPACE,
-    interceptors: tracingClientInterceptors(currentTracing()),
-  });
-  const ivrs = new IvrRegistry();
-  const call = createCallDeliverer({
-    db,
-    temporal,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    ivrs: (id, version) => ivrs.version(db, id, version),
-    log,
-    eagerStart: true,
-  });
+  const call = callDeliverer(config, connection, db, log);
   registerInboxMetrics(db, [call.family]);
   const metrics =
     config.WORKER_METRICS_PORT === 0
