@@ -201,7 +201,7 @@ describe('numbers whose webhooks point elsewhere', () => {
   });
 
   it('a routed number that is not on the account', async () => {
-    const db = new PgClient({ connectionString: inject('databaseUrl') });
+    const db = new PgClient({ connectionString: stack.env.DATABASE_URL });
     await db.connect();
     try {
       await db.query(
@@ -217,7 +217,7 @@ describe('numbers whose webhooks point elsewhere', () => {
 
   it("with a '*' route, every number on the account is Switchboard's", async () => {
     const stray = stack.sim.addNumber({ phoneNumber: '+15005550177' });
-    const db = new PgClient({ connectionString: inject('databaseUrl') });
+    const db = new PgClient({ connectionString: stack.env.DATABASE_URL });
     await db.connect();
     try {
       const unrouted = await runDoctor(stack.env);

@@ -4,20 +4,15 @@ import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
-import type { Db } from '../../src/db/pool';
+import { migrate, recreateDatabase } from '../../src/db/migrate';
+import { createPool, type Db } from '../../src/db/pool';
 import { IvrRegistry } from '../../src/ivr/registry';
 import { buildApp } from '../../src/server/app';
 import { buildSimulator, type Simulator } from '../../src/sim';
 import { createWorker } from '../../src/worker/create-worker';
 import { createTwilioWorker, twilioClientFromConfig } from '../../src/worker/twilio-worker';
 import { freePort } from '../helpers/dev-server';
-import {
-  nativeConnection,
-  temporalClient,
-  testConfig,
-  testDb,
-  workflowBundle,
-} from '../helpers/env';
+import { nativeConnection, temporalClient, testConfig, workflowBundle } from '../helpers/env';
 
 export const ROUTED_NUMBER = '+15005550006';
 
@@ -35,8 +30,14 @@ export async function startDoctorStack(): Promise<DoctorStack> {
   const sim = buildSimulator({ seed: 14, webhookTimeoutMs: 2000 });
   const simUrl = await sim.start(0);
   const id = Math.random().toString(36).slice(2, 10);
+  // A database of its own: the doctor reads every routed number, and other test files leave routes
+  // in the shared one.
+  const databaseUrl = new URL(inject('databaseUrl'));
+  databaseUrl.pathname = databaseUrl.pathname.replace(/_test$/, '_doctor_stack_test');
+  await recreateDatabase(databaseUrl.toString());
+  await migrate(databaseUrl.toString());
   const base: Record<string, string> = {
-    DATABASE_URL: inject('databaseUrl'),
+    DATABASE_URL: databaseUrl.toString(),
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     TEMPORAL_TASK_QUEUE: `doctor-${id}`,
     TEMPORAL_TWILIO_TASK_QUEUE: `doctor-twilio-${id}`,
@@ -45,7 +46,7 @@ export async function startDoctorStack(): Promise<DoctorStack> {
     TWILIO_API_BASE_URL: simUrl,
     LOG_LEVEL: 'silent',
   };
-  const db: Db = testDb();
+  const db: Db = createPool(databaseUrl.toString(), 4);
   const client: Client = await temporalClient();
   const apps: FastifyInstance[] = [];
   const startApp = async (overrides: Record<string, string>) => {
