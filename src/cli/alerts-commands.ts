@@ -1,10 +1,6 @@
 import type { Command } from 'commander';
 import { listAlerts, type AlertListing } from '../alerts/store';
-import { createPool, type Db } from '../db/pool';
-import { maskPhone } from '../../workflows/shared/phone';
-
-/** Explanations quote what Twilio saw, which may be a caller's or a callee's number. */
-const masked = (text: string): string => text.replace(/\+\d{8,15}/g, maskPhone);
+import { maskNumbers, table, withDb } from './output';
 
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
@@ -24,18 +20,13 @@ function cellsOf(row: AlertListing): string[] {
     row.level,
     row.errorCode ?? '-',
     row.callSid ?? '-',
-    masked(row.explanation.replace(/\s+/g, ' ')),
+    maskNumbers(row.explanation.replace(/\s+/g, ' ')),
   ];
 }
 
 /** Left-aligned columns as wide as their widest cell; the explanation runs free. */
 export function alertsTable(rows: readonly AlertListing[]): string {
-  const lines = [HEADER, ...rows.map(cellsOf)];
-  const widths = HEADER.map((_, i) => Math.max(...lines.map((cells) => cells[i]!.length)));
-  return lines
-    .map((cells) => cells.map((c, i) => (i < cells.length - 1 ? c.padEnd(widths[i]!) : c)))
-    .map((cells) => cells.join('  ').trimEnd())
-    .join('\n');
+  return table(HEADER, rows.map(cellsOf));
 }
 
 /** An alert as `call show` prints it, beside the workflow's own state. */
@@ -44,18 +35,9 @@ export function alertForCall(row: AlertListing): Record<string, string | null> {
     occurredAt: row.occurredAt.toISOString(),
     level: row.level,
     code: row.errorCode,
-    explanation: masked(row.explanation),
+    explanation: maskNumbers(row.explanation),
     alertSid: row.alertSid,
   };
-}
-
-async function withDb<T>(databaseUrl: () => string, fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = createPool(databaseUrl(), 1);
-  try {
-    return await fn(db);
-  } finally {
-    await db.end();
-  }
 }
 
 interface AlertsOptions {

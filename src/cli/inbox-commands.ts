@@ -1,10 +1,6 @@
 import type { Command } from 'commander';
-import { createPool, type Db } from '../db/pool';
 import { listInbox, retryInbox, type InboxListing } from '../inbox/admin';
-import { maskPhone } from '../../workflows/shared/phone';
-
-/** Error texts and other families' workflow ids may carry a number; none is printed whole. */
-const masked = (text: string): string => text.replace(/\+\d{8,15}/g, maskPhone);
+import { maskNumbers, table, withDb } from './output';
 
 function age(since: Date, now: Date): string {
   const s = Math.max(0, Math.round((now.getTime() - since.getTime()) / 1000));
@@ -27,26 +23,15 @@ function cellsOf(row: InboxListing, now: Date): string[] {
     String(row.attempts),
     age(row.createdAt, now),
     error.length > 60 ? `${error.slice(0, 59)}…` : error,
-  ].map(masked);
+  ].map(maskNumbers);
 }
 
 /** Left-aligned columns as wide as their widest cell; the last one runs free. */
 export function inboxTable(rows: readonly InboxListing[], now = new Date()): string {
-  const lines = [HEADER, ...rows.map((r) => cellsOf(r, now))];
-  const widths = HEADER.map((_, i) => Math.max(...lines.map((cells) => cells[i]!.length)));
-  return lines
-    .map((cells) => cells.map((c, i) => (i < cells.length - 1 ? c.padEnd(widths[i]!) : c)))
-    .map((cells) => cells.join('  ').trimEnd())
-    .join('\n');
-}
-
-async function withDb<T>(databaseUrl: () => string, fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = createPool(databaseUrl(), 1);
-  try {
-    return await fn(db);
-  } finally {
-    await db.end();
-  }
+  return table(
+    HEADER,
+    rows.map((r) => cellsOf(r, now)),
+  );
 }
 
 export function inboxCommands(program: Command, databaseUrl: () => string): void {
