@@ -143,7 +143,8 @@ const form: fc.Arbitrary<Record<string, string | string[]>> = fc
       fc.oneof(twilioValue, fc.array(twilioValue, { minLength: 2, maxLength: 3 })),
       { maxKeys: 6 },
     ),
-    fc.option(direction, { nil: undefined }),
+    // Half the forms carry no Direction, so enough of them are valid for the routes to answer 2xx.
+    fc.option(direction, { nil: undefined, freq: 2 }),
   )
   .map(([base, extra, dir]) => ({
     ...Object.fromEntries(base),
@@ -313,7 +314,7 @@ describe('webhook server under random input', () => {
           reachedTemporalOrDb.assertClean(h, since);
         },
       ),
-      { numRuns: 400 },
+      { numRuns: 600 },
     );
     expect(statuses.get(400) ?? 0).toBeGreaterThan(10);
     expect((statuses.get(200) ?? 0) + (statuses.get(204) ?? 0)).toBeGreaterThan(10);
