@@ -1,6 +1,5 @@
-import { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { inject } from 'vitest';
+import { runCli } from '../helpers/cli';
 import { listAlerts, keepAlert } from '../../src/alerts/store';
 import { alertsCommands, sinceOf } from '../../src/cli/alerts-commands';
 import { callShowOutput } from '../../src/cli/call-commands';
@@ -16,14 +15,7 @@ beforeAll(() => {
 afterAll(() => db?.end());
 afterEach(() => vi.restoreAllMocks());
 
-async function cli(...args: string[]): Promise<string> {
-  const lines: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
-  const program = new Command().exitOverride();
-  alertsCommands(program, () => inject('databaseUrl'));
-  await program.parseAsync(['alerts', ...args], { from: 'user' });
-  return lines.join('\n');
-}
+const cli = (...args: string[]): Promise<string> => runCli(alertsCommands, 'alerts', args);
 
 /** Keeps an alert about `callSid` that occurred `minutesAgo` minutes ago. */
 async function alertAbout(callSid: string, code: string, minutesAgo: number): Promise<string> {

@@ -11,6 +11,7 @@ import { loadConfig, type Config } from '../../src/config';
 import { createPool, type Db } from '../../src/db/pool';
 import { validateIvr } from '../../src/ivr/validate';
 import { workflowsPath } from '../../src/worker/create-worker';
+import type { CallRow } from '../../activities/call/call-log';
 import type { CallInput } from '../../workflows/call/definitions';
 import { CALL_REVISION } from '../../workflows/call/revisions';
 import type { IvrDefinition } from '../../workflows/ivr/types';
@@ -84,4 +85,22 @@ export function randomCallSid(): string {
   return (
     'CA' + Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16)).join('')
   );
+}
+
+/** The call row a first call-log batch carries for an inbound test call. */
+export function testCallRow(
+  callSid: string,
+  startedAt: string,
+  overrides: Partial<CallRow> = {},
+): CallRow {
+  return {
+    callSid,
+    accountSid: ACCOUNT_SID,
+    direction: 'inbound',
+    from: '+14155550100',
+    to: '+15005550006',
+    status: 'ringing',
+    startedAt,
+    ...overrides,
+  };
 }

@@ -1,6 +1,5 @@
-import { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { inject } from 'vitest';
+import { runCli } from '../helpers/cli';
 import { inboxCommands } from '../../src/cli/inbox-commands';
 import type { Db } from '../../src/db/pool';
 import { keepInInbox } from '../../src/inbox/store';
@@ -14,15 +13,7 @@ beforeAll(() => {
 afterAll(() => db?.end());
 afterEach(() => vi.restoreAllMocks());
 
-/** Runs one CLI command and returns what it printed. */
-async function cli(...args: string[]): Promise<string> {
-  const lines: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
-  const program = new Command().exitOverride();
-  inboxCommands(program, () => inject('databaseUrl'));
-  await program.parseAsync(['inbox', ...args], { from: 'user' });
-  return lines.join('\n');
-}
+const cli = (...args: string[]): Promise<string> => runCli(inboxCommands, 'inbox', args);
 
 /**
  * A row no relay delivers (its family has no deliverer anywhere), so nothing but the CLI moves

@@ -7,7 +7,7 @@ import {
 import type { Db } from '../../src/db/pool';
 import { withCallMetrics } from '../../src/metrics/calls';
 import { metricsRegistry } from '../../src/metrics/registry';
-import { ACCOUNT_SID, randomCallSid, testDb } from '../helpers/env';
+import { randomCallSid, testCallRow, testDb } from '../helpers/env';
 import { sampleValue } from './scrape';
 
 let db: Db;
@@ -36,15 +36,7 @@ function ivr(callSid: string, seq: number, kind: string, detail: object): CallEv
 function batchFor(callSid: string, events: CallEventInput[]): CallLogBatch {
   return {
     callSid,
-    call: {
-      callSid,
-      accountSid: ACCOUNT_SID,
-      direction: 'inbound',
-      from: '+14155550100',
-      to: '+15005550006',
-      status: 'ringing',
-      startedAt: at(0),
-    },
+    call: testCallRow(callSid, at(0)),
     events,
     consents: [],
   };

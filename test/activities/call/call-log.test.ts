@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCallActivities, type CallLogBatch } from '../../../activities/call/call-log';
 import type { Db } from '../../../src/db/pool';
-import { ACCOUNT_SID, randomCallSid, testDb } from '../../helpers/env';
+import { randomCallSid, testCallRow, testDb } from '../../helpers/env';
 
 let db: Db;
 beforeAll(() => {
@@ -14,17 +14,7 @@ const at = (s: number): string => new Date(Date.UTC(2026, 10, 23, 12, 0, s)).toI
 function batchFor(callSid: string): CallLogBatch {
   return {
     callSid,
-    call: {
-      callSid,
-      accountSid: ACCOUNT_SID,
-      direction: 'inbound',
-      from: '+14155550100',
-      to: '+15005550006',
-      status: 'ringing',
-      ivrId: 'test-line',
-      ivrVersion: 1,
-      startedAt: at(0),
-    },
+    call: testCallRow(callSid, at(0), { ivrId: 'test-line', ivrVersion: 1 }),
     events: [
       {
         eventKey: `${callSid}:ivr:0`,

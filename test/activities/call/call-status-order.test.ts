@@ -5,7 +5,7 @@ import {
   type CallLogBatch,
 } from '../../../activities/call/call-log';
 import type { Db } from '../../../src/db/pool';
-import { ACCOUNT_SID, randomCallSid, testDb } from '../../helpers/env';
+import { randomCallSid, testCallRow, testDb } from '../../helpers/env';
 
 let db: Db;
 beforeAll(() => {
@@ -36,15 +36,7 @@ function status(
 function firstBatch(callSid: string, rowStatus: string, events: CallEventInput[]): CallLogBatch {
   return {
     callSid,
-    call: {
-      callSid,
-      accountSid: ACCOUNT_SID,
-      direction: 'inbound',
-      from: '+14155550100',
-      to: '+15005550006',
-      status: rowStatus,
-      startedAt: at(0),
-    },
+    call: testCallRow(callSid, at(0), { status: rowStatus }),
     events,
     consents: [],
   };
