@@ -12,6 +12,7 @@ import { webhookTracing } from './tracing/plugin';
 import { metricsPlugin } from './metrics/plugin';
 import { webhookMetricsHook } from '../metrics/webhook';
 import { OPS_PREFIX, opsPlugin } from './ops/plugin';
+import { SMS_PREFIX, smsPlugin, type ConsentHook } from './sms/plugin';
 import { VOICE_PREFIX, voicePlugin } from './voice/plugin';
 
 declare module 'fastify' {
@@ -28,6 +29,8 @@ export interface AppDeps {
   db: Db;
   temporal: Client;
   ivrs: IvrRegistry;
+  /** Told of every STOP/START once it is recorded (see src/server/sms/plugin.ts). */
+  onConsentChange?: ConsentHook;
   logger?: FastifyBaseLogger | false;
 }
 
@@ -58,5 +61,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(agentsPlugin, { prefix: VOICE_PREFIX });
   await app.register(opsPlugin, { prefix: OPS_PREFIX });
   await app.register(debuggerPlugin, { prefix: DEBUGGER_PREFIX });
+  await app.register(smsPlugin, {
+    prefix: SMS_PREFIX,
+    ...(deps.onConsentChange ? { onConsentChange: deps.onConsentChange } : {}),
+  });
   return app;
 }
