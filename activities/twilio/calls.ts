@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ApplicationFailure } from '@temporalio/common';
 import type { CallInstance } from 'twilio/lib/rest/api/v2010/account/call';
 import type { TwilioClient } from '../../src/twilio/client';
 import { twilioRequest } from './errors';
@@ -21,11 +23,34 @@ export interface CreateCallInput {
   /** Seconds Twilio lets the call ring (its default is 60). */
   timeoutSec?: number;
   machineDetection?: 'Enable' | 'DetectMessageEnd';
+  /** Twilio answers the call's URL at once and posts AnsweredBy to `asyncAmdStatusCallback`. */
+  asyncAmd?: boolean;
+  asyncAmdStatusCallback?: string;
+  /**
+   * A paced create: the request leaves no earlier than `notBefore` (epoch ms) and, when it could
+   * only leave after `notAfter`, is not sent at all (`PacingSlotMissed`): a late create would put
+   * more calls in a second than the pacing allowed, and Twilio queues the excess for hours.
+   */
+  notBefore?: number;
+  notAfter?: number;
   /**
    * The caller's own key for this attempt (an intent recorded before the request). Creating a call
    * has no idempotency key at Twilio, so this is how an answer that never arrived is reconciled.
    */
   reference?: string;
+}
+
+/** `ApplicationFailure.type` of a paced create that could not leave within its slot. */
+export const PACING_SLOT_MISSED = 'PacingSlotMissed';
+
+async function keepSlot(notBefore: number | undefined, notAfter: number | undefined) {
+  if (notBefore !== undefined && notBefore > Date.now()) await sleep(notBefore - Date.now());
+  if (notAfter !== undefined && Date.now() > notAfter) {
+    throw ApplicationFailure.nonRetryable(
+      `the create missed its pacing slot by ${Date.now() - notAfter} ms; not sent`,
+      PACING_SLOT_MISSED,
+    );
+  }
 }
 
 export interface UpdateCallInput {
@@ -80,6 +105,7 @@ export function createTwilioCallActivities({ twilio }: { twilio: TwilioClient })
   return {
     /** Places one call. Not idempotent: a retry after a lost answer may dial twice (see findCalls). */
     async createCall(input: CreateCallInput): Promise<CallSummary> {
+      await keepSlot(input.notBefore, input.notAfter);
       const call = await twilioRequest(() =>
         twilio.calls.create({
           to: input.to,
@@ -93,6 +119,11 @@ export function createTwilioCallActivities({ twilio }: { twilio: TwilioClient })
           statusCallbackEvent: input.statusCallbackEvents,
           timeout: input.timeoutSec,
           machineDetection: input.machineDetection,
+          asyncAmd: input.asyncAmd === undefined ? undefined : String(input.asyncAmd),
+          asyncAmdStatusCallback:
+            input.asyncAmdStatusCallback === undefined
+              ? undefined
+              : withReference(input.asyncAmdStatusCallback, input.reference),
         }),
       );
       return summary(call);
