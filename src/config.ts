@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TWILIO_TASK_QUEUE } from '../workflows/shared/twilio-constants';
 import { parseAgentKeys } from './server/agents/keys';
 import { smsConfigFields } from './server/sms/config';
+import { campaignConfigFields } from './campaign/config';
 
 /** Raised when the environment does not describe a runnable process; names every bad variable. */
 export class ConfigError extends Error {
@@ -119,6 +120,7 @@ const schema = z.object({
     .default(''),
   ...agentFields,
   ...smsConfigFields,
+  ...campaignConfigFields,
 });
 /** Cross-field rules run after every field parsed; the shape stays one plain object. */
 const checkedSchema = schema.superRefine(agentGroup);

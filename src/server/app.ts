@@ -5,6 +5,7 @@ import type { Config } from '../config';
 import type { Db } from '../db/pool';
 import type { IvrRegistry } from '../ivr/registry';
 import { agentsPlugin } from './agents/plugin';
+import { campaignPlugin } from './campaign/plugin';
 import { registerErrorHandler } from './errors';
 import { DEBUGGER_PREFIX, debuggerPlugin } from './debugger/plugin';
 import { healthRoutes } from './health';
@@ -65,5 +66,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     prefix: SMS_PREFIX,
     ...(deps.onConsentChange ? { onConsentChange: deps.onConsentChange } : {}),
   });
+  await app.register(campaignPlugin);
   return app;
 }
