@@ -156,6 +156,12 @@ export function startOutboundCall(core: SimCore, p: OutboundCallParams): CallLeg
     await new Promise((r) => setImmediate(r));
     if (p.queueTimeMs > 0) await leg.waitReal(p.queueTimeMs);
     if (canceledByRest(leg)) return;
+    await core.dialQueue.admit();
+    if (canceledByRest(leg)) return;
+    // Time in the queue is call time before dialing, so start_time is when it was really dialed.
+    if (core.dialQueue.cps !== undefined) {
+      leg.elapsedMs += Math.max(0, core.now().getTime() - leg.startedAt.getTime());
+    }
     const answered = await ring(leg, p.timeoutSec);
     if (canceledByRest(leg) || !answered) return;
     leg.answer();

@@ -10,6 +10,7 @@ export const MAX_QUEUE_MS = 24 * 3_600_000;
  */
 export class DialQueue {
   private nextSlotMs = 0;
+  private lastAdmitMs = -Infinity;
 
   constructor(
     /** Undefined: no limit, every call is placed at once (the simulator's default). */
@@ -32,5 +33,21 @@ export class DialQueue {
     }
     this.nextSlotMs = slot + 1000 / this.cps;
     return slot - now;
+  }
+
+  /**
+   * Lets a queued call be dialed once its slot has come. Timers can fire late and bunch up, so
+   * this also keeps dials `1000 / cps` ms apart: never more than the CPS in any one second.
+   */
+  async admit(): Promise<void> {
+    for (;;) {
+      if (this.cps === undefined) return;
+      const wait = this.lastAdmitMs + 1000 / this.cps - this.clock();
+      if (wait <= 0) {
+        this.lastAdmitMs = this.clock();
+        return;
+      }
+      await new Promise((r) => setTimeout(r, Math.ceil(wait)));
+    }
   }
 }
