@@ -52,6 +52,8 @@ export const campaignConfigFields = {
     .positive()
     .max(24 * 31)
     .default(24),
+  // Where `npm run campaign -- start` points its link (the dev server's UI by default).
+  TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
 };
 
 /** What the campaign activities take from the process configuration. */

@@ -5,8 +5,8 @@ import { campaignDb, twilioCreateFor, twilioFor } from './proxies';
 import type { AttemptInput } from './definitions';
 import type { AttemptState } from './state';
 
-/** `ApplicationFailure.type` of activities/twilio/calls.ts's missed slot (named once there). */
-const PACING_SLOT_MISSED = 'PacingSlotMissed';
+/** A waiting attempt wakes this long before its slot: a check, then the create's dispatch. */
+const WAKE_BEFORE_SLOT_MS = 1500;
 /** Twilio's clocks and ours differ: a reconcile looks this far before the intent. */
 const RECONCILE_SKEW_MS = 5_000;
 
@@ -42,6 +42,24 @@ export async function placeCall(input: AttemptInput, state: AttemptState): Promi
     ivrId: settings.ivrId,
     ivrVersion: input.ivrVersion,
   });
+  const check = () =>
+    campaignDb.checkBeforeDial({
+      campaignId,
+      phone: contact.phone,
+      timeZone: contact.timeZone,
+      window: input.window,
+      intentKey,
+    });
+  const first = await check();
+  if (first !== 'ok')
+    return first === 'outside-window' ? { kind: first } : { kind: 'stopped', reason: first };
+  const intendedAt = await campaignDb.recordDialIntent({
+    intentKey,
+    campaignId,
+    contactId: contact.id,
+    phone: contact.phone,
+    from: settings.from,
+  });
   for (let claimNo = 1; ; claimNo += 1) {
     const stop = state.stopReason;
     if (stop === 'canceled' || stop === 'suppressed') return { kind: 'stopped', reason: stop };
@@ -53,31 +71,26 @@ export async function placeCall(input: AttemptInput, state: AttemptState): Promi
     }
     if (claim.kind !== 'slot') return { kind: 'stopped', reason: claim.kind };
     const release = () => campaignDb.releaseLiveCall(leaseKey);
-    // A slot far ahead is waited for on a timer, so the checks stay right before the create.
-    if (claim.slotAt - Date.now() > 1500) await sleep(claim.slotAt - Date.now() - 700);
-    const verdict = await campaignDb.checkBeforeDial({
-      campaignId,
-      phone: contact.phone,
-      timeZone: contact.timeZone,
-      window: input.window,
-      intentKey,
-    });
-    if (verdict !== 'ok') {
-      await release();
-      return verdict === 'outside-window'
-        ? { kind: verdict }
-        : { kind: 'stopped', reason: verdict };
+    // A slot far ahead is waited for on a timer; the opt-outs and the cap are checked again after
+    // it, and the create activity itself checks the window right before its request.
+    if (claim.slotAt - Date.now() > WAKE_BEFORE_SLOT_MS + 500) {
+      await sleep(claim.slotAt - Date.now() - WAKE_BEFORE_SLOT_MS);
+      const stopped = state.stopReason;
+      if (stopped === 'canceled' || stopped === 'suppressed') {
+        await release();
+        return { kind: 'stopped', reason: stopped };
+      }
+      const verdict = await check();
+      if (verdict !== 'ok') {
+        await release();
+        return verdict === 'outside-window'
+          ? { kind: verdict }
+          : { kind: 'stopped', reason: verdict };
+      }
     }
-    const intendedAt = await campaignDb.recordDialIntent({
-      intentKey,
-      campaignId,
-      contactId: contact.id,
-      phone: contact.phone,
-      from: settings.from,
-    });
     let call: CallSummary | undefined;
     try {
-      call = await create.createCall({
+      const paced = await create.createPacedCall({
         to: contact.phone,
         from: settings.from,
         url: urls.answer,
@@ -94,10 +107,17 @@ export async function placeCall(input: AttemptInput, state: AttemptState): Promi
         reference: intentKey,
         notBefore: claim.slotAt,
         notAfter: claim.notAfter,
+        window: { timeZone: contact.timeZone, window: input.window },
       });
+      if (paced.kind !== 'created') {
+        await release();
+        if (paced.kind === 'outside-window') return paced;
+        continue; // missed its slot: nothing was sent; a new slot
+      }
+      call = paced.call;
     } catch (err) {
       const type = failureType(err);
-      if (type === PACING_SLOT_MISSED || type === TwilioFailureType.rateLimited) {
+      if (type === TwilioFailureType.rateLimited) {
         await release();
         continue;
       }
