@@ -101,12 +101,11 @@ export function parseContacts(
   opts: { defaultCountry?: string } = {},
 ): { contacts: Contact[]; rejected: RejectedRow[] } {
   const text = csv.replace(/\r\n?/g, '\n');
-  let rows: { record: string[]; raw: string; info: { lines: number } }[];
+  let rows: { record: string[]; info: { lines: number } }[];
   try {
     rows = parse(text, {
       bom: true,
       info: true,
-      raw: true,
       relax_column_count: true,
       skip_empty_lines: true,
     }) as unknown as typeof rows;
@@ -121,7 +120,9 @@ export function parseContacts(
   const rejected: RejectedRow[] = [];
   const firstLine = new Map<string, number>();
   for (const row of body) {
-    const line = row.info.lines - (row.raw.replace(/^\n+|\n+$/g, '').match(/\n/g)?.length ?? 0);
+    // info.lines is where the record ends; newlines inside it can only be in quoted fields.
+    const inside = row.record.reduce((n, field) => n + (field.match(/\n/g)?.length ?? 0), 0);
+    const line = row.info.lines - inside;
     const reason = checkRow(row.record, columns, opts.defaultCountry, firstLine, line);
     if (typeof reason === 'string') rejected.push({ line, reason });
     else contacts.push(reason);
