@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { COUNTRY_ZONES } from '../../../src/campaign/country-zones';
+import { AREA_CODE_ZONES } from '../../../src/campaign/region-zones';
 import { timeZoneForNumber, timeZonesForNumber } from '../../../src/campaign/timezone';
 
 describe('timeZoneForNumber', () => {
@@ -49,5 +51,30 @@ describe('timeZoneForNumber', () => {
   it('is undefined for an invalid number', () => {
     expect(timeZoneForNumber('+1555')).toBeUndefined();
     expect(timeZoneForNumber('not a number')).toBeUndefined();
+  });
+});
+
+describe('zone tables', () => {
+  it('name only zones this runtime knows, for every country', () => {
+    const zones = new Set([
+      ...[...COUNTRY_ZONES.values()].flat(),
+      ...[...AREA_CODE_ZONES.values()].flatMap((byCode) => [...byCode.values()].flat()),
+    ]);
+    const unknown = [...zones].filter((zone) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: zone });
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    expect(unknown).toEqual([]);
+    expect(COUNTRY_ZONES.size).toBeGreaterThan(240);
+  });
+
+  it('leaves area codes that straddle zones ambiguous', () => {
+    // Canada's territories (867) span Pacific-like Yukon to Eastern Nunavut.
+    expect(timeZoneForNumber('+18672345678')).toBeUndefined();
+    expect(timeZonesForNumber('+18672345678').length).toBeGreaterThan(1);
   });
 });
