@@ -24,7 +24,8 @@ CREATE TABLE campaigns (
 -- interval, in one transaction, so creations stay spaced across every worker and campaign.
 CREATE TABLE dial_pacing (
   scope    text PRIMARY KEY,
-  next_at  bigint NOT NULL
+  -- Fractional: 1020/CPS ms apart, and rounding each step would slow the rate (93 % at 100 CPS).
+  next_at  double precision NOT NULL
 );
 
 -- A live call holds a lease from its pacing claim until its final status.
@@ -32,6 +33,7 @@ CREATE TABLE campaign_live_calls (
   lease_key    text PRIMARY KEY,
   campaign_id  text NOT NULL REFERENCES campaigns (campaign_id) ON DELETE CASCADE,
   slot_at      bigint NOT NULL,
+  not_after    bigint NOT NULL,
   acquired_at  timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX campaign_live_calls_campaign ON campaign_live_calls (campaign_id);

@@ -56,13 +56,13 @@ export function createPacingActivities(db: Db, config: () => CampaignActivityCon
         const campaign = rows[0];
         if (!campaign) throw new Error(`campaign ${input.campaignId} is not registered`);
         if (campaign.state !== 'running') return { kind: campaign.state } as DialClaim;
-        const held = await c.query<{ slot_at: string }>(
-          'SELECT slot_at FROM campaign_live_calls WHERE lease_key = $1',
+        const held = await c.query<{ slot_at: string; not_after: string }>(
+          'SELECT slot_at, not_after FROM campaign_live_calls WHERE lease_key = $1',
           [input.leaseKey],
         );
         if (held.rows[0]) {
-          const slotAt = Number(held.rows[0].slot_at);
-          return { kind: 'slot', slotAt, notAfter: slotAt + toleranceMs };
+          const { slot_at, not_after } = held.rows[0];
+          return { kind: 'slot', slotAt: Number(slot_at), notAfter: Number(not_after) };
         }
         const live = await c.query<{ n: string }>(
           'SELECT count(*) AS n FROM campaign_live_calls WHERE campaign_id = $1',
@@ -92,18 +92,19 @@ export function createPacingActivities(db: Db, config: () => CampaignActivityCon
           ...s,
           nextAt: Number(clocks.rows.find((r) => r.scope === s.scope)?.next_at ?? 0),
         }));
-        const { slotAt, next } = claimSlot(current, now + LEAD_MS);
+        const { slotAt, notAfter, next } = claimSlot(current, now + LEAD_MS, toleranceMs);
         for (const clock of next) {
           await c.query('UPDATE dial_pacing SET next_at = $2 WHERE scope = $1', [
             clock.scope,
-            Math.ceil(clock.nextAt),
+            clock.nextAt,
           ]);
         }
         await c.query(
-          `INSERT INTO campaign_live_calls (lease_key, campaign_id, slot_at) VALUES ($1, $2, $3)`,
-          [input.leaseKey, input.campaignId, slotAt],
+          `INSERT INTO campaign_live_calls (lease_key, campaign_id, slot_at, not_after)
+           VALUES ($1, $2, $3, $4)`,
+          [input.leaseKey, input.campaignId, slotAt, notAfter],
         );
-        return { kind: 'slot', slotAt, notAfter: slotAt + toleranceMs };
+        return { kind: 'slot', slotAt, notAfter };
       });
     },
 

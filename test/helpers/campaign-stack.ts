@@ -5,6 +5,7 @@ import { inject } from 'vitest';
 import { createActivities } from '../../activities';
 import { createTwilioActivities } from '../../activities/twilio';
 import { campaignActivityConfig } from '../../src/campaign/config';
+import { campaignConsentHook } from '../../src/campaign/opt-out';
 import type { Config } from '../../src/config';
 import type { Db } from '../../src/db/pool';
 import { createCallDeliverer } from '../../src/inbox/call-deliverer';
@@ -76,7 +77,14 @@ export class CampaignStack {
     const client = await temporalClient(inject('temporalAddress'));
     const connection = await nativeConnection(inject('temporalAddress'));
     const ivrs = IvrRegistry.fromDefinitions({ '*': ivr });
-    const app = await buildApp({ config, db, temporal: client, ivrs, logger: false });
+    const app = await buildApp({
+      config,
+      db,
+      temporal: client,
+      ivrs,
+      logger: false,
+      onConsentChange: campaignConsentHook,
+    });
     await app.listen({ host: '127.0.0.1', port });
     const stack = new CampaignStack(config, app, db, client, sim, connection);
     const relayClient = new Client({ connection, namespace: 'default' });

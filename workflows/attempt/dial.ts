@@ -1,7 +1,7 @@
 import { ActivityFailure, ApplicationFailure, sleep, workflowInfo } from '@temporalio/workflow';
 import type { CallSummary } from '../../activities/twilio';
 import { TwilioFailureType } from '../shared/twilio-constants';
-import { campaignDb, twilioCreateFor, twilioFor } from './proxies';
+import { campaignLocal, twilioCreateFor, twilioFor } from './proxies';
 import type { AttemptInput } from './definitions';
 import type { AttemptState } from './state';
 
@@ -36,14 +36,14 @@ export async function placeCall(input: AttemptInput, state: AttemptState): Promi
   const intentKey = `${wf}:${state.tryNo}`;
   const twilio = twilioFor(input.twilioTaskQueue);
   const create = twilioCreateFor(input.twilioTaskQueue, settings.createTimeoutSeconds ?? 30);
-  const urls = await campaignDb.webhookUrls({
+  const urls = await campaignLocal.webhookUrls({
     attemptWorkflowId: wf,
     tryNo: state.tryNo,
     ivrId: settings.ivrId,
     ivrVersion: input.ivrVersion,
   });
   const check = () =>
-    campaignDb.checkBeforeDial({
+    campaignLocal.checkBeforeDial({
       campaignId,
       phone: contact.phone,
       timeZone: contact.timeZone,
@@ -53,7 +53,7 @@ export async function placeCall(input: AttemptInput, state: AttemptState): Promi
   const first = await check();
   if (first !== 'ok')
     return first === 'outside-window' ? { kind: first } : { kind: 'stopped', reason: first };
-  const intendedAt = await campaignDb.recordDialIntent({
+  const intendedAt = await campaignLocal.recordDialIntent({
     intentKey,
     campaignId,
     contactId: contact.id,
@@ -64,13 +64,13 @@ export async function placeCall(input: AttemptInput, state: AttemptState): Promi
     const stop = state.stopReason;
     if (stop === 'canceled' || stop === 'suppressed') return { kind: 'stopped', reason: stop };
     const leaseKey = `${intentKey}:${claimNo}`;
-    const claim = await campaignDb.claimDialSlot({ campaignId, leaseKey });
+    const claim = await campaignLocal.claimDialSlot({ campaignId, leaseKey });
     if (claim.kind === 'full') {
       await sleep(Math.max(1, claim.retryAt - Date.now()));
       continue;
     }
     if (claim.kind !== 'slot') return { kind: 'stopped', reason: claim.kind };
-    const release = () => campaignDb.releaseLiveCall(leaseKey);
+    const release = () => campaignLocal.releaseLiveCall(leaseKey);
     // A slot far ahead is waited for on a timer; the opt-outs and the cap are checked again after
     // it, and the create activity itself checks the window right before its request.
     if (claim.slotAt - Date.now() > WAKE_BEFORE_SLOT_MS + 500) {
@@ -95,7 +95,8 @@ export async function placeCall(input: AttemptInput, state: AttemptState): Promi
         from: settings.from,
         url: urls.answer,
         statusCallback: urls.status,
-        statusCallbackEvents: ['initiated', 'ringing', 'answered', 'completed'],
+        // Answered and the final status are all an attempt acts on: two callbacks per call, not four.
+        statusCallbackEvents: ['answered', 'completed'],
         timeoutSec: settings.ringTimeoutSeconds ?? 30,
         ...(settings.amd === 'off'
           ? {}
@@ -132,7 +133,7 @@ export async function placeCall(input: AttemptInput, state: AttemptState): Promi
         from: settings.from,
         createdAfter: since,
       });
-      const taken = await campaignDb.callSidsOfOtherIntents(
+      const taken = await campaignLocal.callSidsOfOtherIntents(
         intentKey,
         found.map((c) => c.sid),
       );
@@ -143,7 +144,7 @@ export async function placeCall(input: AttemptInput, state: AttemptState): Promi
       }
     }
     state.adoptCall(call?.sid ?? (state.callSid as string));
-    await campaignDb.resolveDialIntent(intentKey, state.callSid as string);
+    await campaignLocal.resolveDialIntent(intentKey, state.callSid as string);
     return { kind: 'placed', leaseKey };
   }
 }

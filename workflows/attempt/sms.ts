@@ -1,5 +1,5 @@
 import { ActivityFailure, ApplicationFailure, condition, workflowInfo } from '@temporalio/workflow';
-import { campaignDb, twilioFor } from './proxies';
+import { campaignLocal, twilioFor } from './proxies';
 import type { AttemptInput } from './definitions';
 import type { AttemptState } from './state';
 
@@ -24,11 +24,11 @@ export async function sendSmsFallback(input: AttemptInput, state: AttemptState):
   const { contact, settings } = input;
   if (!settings.sms || state.optedOut) return false;
   state.phase = 'sms';
-  if (await campaignDb.isPhoneSuppressed(contact.phone)) {
+  if (await campaignLocal.isPhoneSuppressed(contact.phone)) {
     state.smsStatus = 'suppressed';
     return false;
   }
-  const urls = await campaignDb.webhookUrls({
+  const urls = await campaignLocal.webhookUrls({
     attemptWorkflowId: workflowInfo().workflowId,
     tryNo: Math.max(1, state.tryNo),
     ivrId: settings.ivrId,
@@ -45,7 +45,7 @@ export async function sendSmsFallback(input: AttemptInput, state: AttemptState):
     if (!state.smsStatus) state.smsStatus = message.status;
   } catch (err) {
     if (twilioCode(err) === OPTED_OUT_CODE) {
-      await campaignDb.recordCarrierOptOut(contact.phone);
+      await campaignLocal.recordCarrierOptOut(contact.phone);
       state.smsStatus = 'opted-out';
       return false;
     }

@@ -8,7 +8,7 @@ import { attemptReportSignal } from '../campaign/definitions';
 import type { ContactOutcome } from '../campaign/progress';
 import { nextWindowOpening } from '../campaign/window';
 import { CallSidKey } from '../shared/search-attributes';
-import { campaignDb, twilioFor } from './proxies';
+import { campaignLocal, twilioFor } from './proxies';
 import {
   attemptCallSignal,
   attemptControlSignal,
@@ -111,14 +111,18 @@ export async function outboundAttemptWorkflow(input: AttemptInput): Promise<Atte
       state.machineHandled = true;
       const sid = state.callSid as string;
       // DetectMessageEnd reports machine_end_* after the greeting's beep: speak now, then hang up.
-      await (settings.amd === 'voicemail'
-        ? twilio.updateCall({
-            callSid: sid,
-            twiml: voicemailTwiml(settings.voicemailMessage ?? DEFAULT_VOICEMAIL),
-          })
-        : twilio.updateCall({ callSid: sid, status: 'completed' }));
+      try {
+        await (settings.amd === 'voicemail'
+          ? twilio.updateCall({
+              callSid: sid,
+              twiml: voicemailTwiml(settings.voicemailMessage ?? DEFAULT_VOICEMAIL),
+            })
+          : twilio.updateCall({ callSid: sid, status: 'completed' }));
+      } catch {
+        // 21220: the call ended before the update reached it (the machine hung up); nothing to do.
+      }
     }
-    await campaignDb.releaseLiveCall(placed.leaseKey);
+    await campaignLocal.releaseLiveCall(placed.leaseKey);
     const result = outcomeOfTry(state.finalStatus ?? 'failed', state.answeredBy);
     if (!shouldRetry(result, state.calls, settings.maxAttempts)) {
       outcome = result;
@@ -130,7 +134,7 @@ export async function outboundAttemptWorkflow(input: AttemptInput): Promise<Atte
 
   const smsSent = wantsSms(outcome) && settings.sms ? await sendSmsFallback(input, state) : false;
   state.phase = 'done';
-  await campaignDb.recordContactResult({
+  await campaignLocal.recordContactResult({
     campaignId: input.campaignId,
     contactId: contact.id,
     outcome,

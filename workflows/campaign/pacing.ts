@@ -21,15 +21,22 @@ export interface PacingClock {
 }
 
 /**
- * The slot a claim gets: the latest of `earliest` and every scope's next instant. Each scope then
- * moves on by its own interval from the slot, so the account and each campaign stay spaced.
+ * The slot a claim gets: the latest of `earliest` and every scope's next instant (`base`, kept
+ * fractional so the spacing does not drift), as whole milliseconds `[slotAt, notAfter]` inside
+ * `[base, base + tolerance]`. Each scope then moves on by its own interval from the base, so the
+ * account and each campaign stay spaced.
  */
 export function claimSlot(
   clocks: readonly PacingClock[],
   earliest: number,
-): { slotAt: number; next: PacingClock[] } {
-  const slotAt = Math.ceil(Math.max(earliest, ...clocks.map((c) => c.nextAt)));
-  return { slotAt, next: clocks.map((c) => ({ ...c, nextAt: slotAt + c.intervalMs })) };
+  toleranceMs: number,
+): { slotAt: number; notAfter: number; next: PacingClock[] } {
+  const base = Math.max(earliest, ...clocks.map((c) => c.nextAt));
+  return {
+    slotAt: Math.ceil(base),
+    notAfter: Math.floor(base + toleranceMs),
+    next: clocks.map((c) => ({ ...c, nextAt: base + c.intervalMs })),
+  };
 }
 
 /** Largest number of instants inside any half-open window of `windowMs` (sorted or not). */
