@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isWithinWindow, type DailyWindow } from '../../workflows/campaign/window';
 import type { CallInstance } from 'twilio/lib/rest/api/v2010/account/call';
 import type { TwilioClient } from '../../src/twilio/client';
 import { twilioRequest } from './errors';
@@ -21,12 +23,32 @@ export interface CreateCallInput {
   /** Seconds Twilio lets the call ring (its default is 60). */
   timeoutSec?: number;
   machineDetection?: 'Enable' | 'DetectMessageEnd';
+  /** Twilio answers the call's URL at once and posts AnsweredBy to `asyncAmdStatusCallback`. */
+  asyncAmd?: boolean;
+  asyncAmdStatusCallback?: string;
   /**
    * The caller's own key for this attempt (an intent recorded before the request). Creating a call
    * has no idempotency key at Twilio, so this is how an answer that never arrived is reconciled.
    */
   reference?: string;
 }
+
+/**
+ * A create on a paced slot: the request leaves no earlier than `notBefore` (epoch ms) and is not
+ * sent at all when it could only leave after `notAfter` (a late create would put more calls in a
+ * second than the pacing allowed, and Twilio queues the excess for hours), nor when the callee's
+ * calling window has closed: the last check, immediately before the request.
+ */
+export interface PacedCreateInput extends CreateCallInput {
+  notBefore: number;
+  notAfter: number;
+  window?: { timeZone: string; window: DailyWindow };
+}
+
+export type PacedCreate =
+  | { kind: 'created'; call: CallSummary }
+  | { kind: 'missed'; lateMs: number }
+  | { kind: 'outside-window' };
 
 export interface UpdateCallInput {
   callSid: string;
@@ -77,25 +99,43 @@ function summary(call: CallInstance): CallSummary {
 }
 
 export function createTwilioCallActivities({ twilio }: { twilio: TwilioClient }) {
+  /** Places one call. Not idempotent: a retry after a lost answer may dial twice (see findCalls). */
+  async function createCall(input: CreateCallInput): Promise<CallSummary> {
+    const call = await twilioRequest(() =>
+      twilio.calls.create({
+        to: input.to,
+        from: input.from,
+        url: input.url === undefined ? undefined : withReference(input.url, input.reference),
+        twiml: input.twiml,
+        statusCallback:
+          input.statusCallback === undefined
+            ? undefined
+            : withReference(input.statusCallback, input.reference),
+        statusCallbackEvent: input.statusCallbackEvents,
+        timeout: input.timeoutSec,
+        machineDetection: input.machineDetection,
+        asyncAmd: input.asyncAmd === undefined ? undefined : String(input.asyncAmd),
+        asyncAmdStatusCallback:
+          input.asyncAmdStatusCallback === undefined
+            ? undefined
+            : withReference(input.asyncAmdStatusCallback, input.reference),
+      }),
+    );
+    return summary(call);
+  }
+
   return {
-    /** Places one call. Not idempotent: a retry after a lost answer may dial twice (see findCalls). */
-    async createCall(input: CreateCallInput): Promise<CallSummary> {
-      const call = await twilioRequest(() =>
-        twilio.calls.create({
-          to: input.to,
-          from: input.from,
-          url: input.url === undefined ? undefined : withReference(input.url, input.reference),
-          twiml: input.twiml,
-          statusCallback:
-            input.statusCallback === undefined
-              ? undefined
-              : withReference(input.statusCallback, input.reference),
-          statusCallbackEvent: input.statusCallbackEvents,
-          timeout: input.timeoutSec,
-          machineDetection: input.machineDetection,
-        }),
-      );
-      return summary(call);
+    createCall,
+
+    async createPacedCall(input: PacedCreateInput): Promise<PacedCreate> {
+      const { notBefore, notAfter, window, ...create } = input;
+      if (notBefore > Date.now()) await sleep(notBefore - Date.now());
+      const lateMs = Date.now() - notAfter;
+      if (lateMs > 0) return { kind: 'missed', lateMs };
+      if (window && !isWithinWindow(Date.now(), window.timeZone, window.window)) {
+        return { kind: 'outside-window' };
+      }
+      return { kind: 'created', call: await createCall(create) };
     },
 
     async updateCall(input: UpdateCallInput): Promise<CallSummary> {

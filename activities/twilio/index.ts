@@ -19,7 +19,14 @@ export function createTwilioActivities(deps: TwilioActivityDeps) {
 }
 
 export type TwilioActivities = ReturnType<typeof createTwilioActivities>;
-export type { CallSummary, CreateCallInput, FindCallsInput, UpdateCallInput } from './calls';
+export type {
+  CallSummary,
+  CreateCallInput,
+  FindCallsInput,
+  PacedCreate,
+  PacedCreateInput,
+  UpdateCallInput,
+} from './calls';
 export type { MessageSummary, SendMessageInput } from './messages';
 export type { RecordingSummary } from './recordings';
 export type {

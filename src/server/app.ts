@@ -5,6 +5,7 @@ import type { Config } from '../config';
 import type { Db } from '../db/pool';
 import type { IvrRegistry } from '../ivr/registry';
 import { agentsPlugin } from './agents/plugin';
+import { campaignPlugin } from './campaign/plugin';
 import { registerErrorHandler } from './errors';
 import { DEBUGGER_PREFIX, debuggerPlugin } from './debugger/plugin';
 import { healthRoutes } from './health';
@@ -12,6 +13,7 @@ import { webhookTracing } from './tracing/plugin';
 import { metricsPlugin } from './metrics/plugin';
 import { webhookMetricsHook } from '../metrics/webhook';
 import { OPS_PREFIX, opsPlugin } from './ops/plugin';
+import { SMS_PREFIX, smsPlugin, type ConsentHook } from './sms/plugin';
 import { VOICE_PREFIX, voicePlugin } from './voice/plugin';
 
 declare module 'fastify' {
@@ -28,6 +30,8 @@ export interface AppDeps {
   db: Db;
   temporal: Client;
   ivrs: IvrRegistry;
+  /** Told of every STOP/START once it is recorded (see src/server/sms/plugin.ts). */
+  onConsentChange?: ConsentHook;
   logger?: FastifyBaseLogger | false;
 }
 
@@ -58,5 +62,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(agentsPlugin, { prefix: VOICE_PREFIX });
   await app.register(opsPlugin, { prefix: OPS_PREFIX });
   await app.register(debuggerPlugin, { prefix: DEBUGGER_PREFIX });
+  await app.register(smsPlugin, {
+    prefix: SMS_PREFIX,
+    ...(deps.onConsentChange ? { onConsentChange: deps.onConsentChange } : {}),
+  });
+  await app.register(campaignPlugin);
   return app;
 }

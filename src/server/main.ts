@@ -6,6 +6,7 @@ import { createLogger } from '../logger';
 import { connectClient } from '../temporal/connect';
 import { startTracing } from '../tracing/sdk';
 import { buildApp } from './app';
+import { campaignConsentHook } from '../campaign/opt-out';
 
 const IVR_REFRESH_MS = 5000;
 
@@ -26,7 +27,14 @@ async function main(): Promise<void> {
   await refresh();
   const timer = setInterval(() => void refresh(), IVR_REFRESH_MS);
 
-  const app = await buildApp({ config, db, temporal, ivrs, logger });
+  const app = await buildApp({
+    config,
+    db,
+    temporal,
+    ivrs,
+    logger,
+    onConsentChange: campaignConsentHook,
+  });
   app.addHook('onClose', async () => {
     clearInterval(timer);
     await temporal.connection.close();

@@ -2,6 +2,7 @@ import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { SimCore } from './core';
 import { apiErrors, TwilioApiError } from './errors';
+import type { RestRoute } from './faults';
 import { accountRoutes } from './rest-account';
 import { callRoutes } from './rest-calls';
 import { conferenceRoutes } from './rest-conferences';
@@ -22,6 +23,16 @@ function sendError(reply: FastifyReply, err: TwilioApiError): FastifyReply {
   return reply.code(err.status).type('application/json').send(err.toJSON());
 }
 
+/** Which fault-targetable route a request is, by method and path. */
+function restRouteOf(req: FastifyRequest): RestRoute | undefined {
+  const path = req.url.split('?')[0] ?? '';
+  if (/\/Calls\.json$/.test(path)) return req.method === 'POST' ? 'calls.create' : 'calls.list';
+  if (/\/Calls\/CA[0-9a-f]{32}(\.json)?$/.test(path) && req.method === 'POST')
+    return 'calls.update';
+  if (/\/Messages\.json$/.test(path) && req.method === 'POST') return 'messages.create';
+  return undefined;
+}
+
 /** The REST half of the simulator: Twilio's 2010-04-01 API subset as a fastify app (no listen). */
 export function buildRestApp(core: SimCore, opts: { logger?: boolean } = {}): FastifyInstance {
   const app = Fastify({ logger: opts.logger ?? false });
@@ -34,7 +45,7 @@ export function buildRestApp(core: SimCore, opts: { logger?: boolean } = {}): Fa
     }
     const rest = core.faults.current.rest;
     if (rest?.slowMs) await sleep(rest.slowMs);
-    if (core.faults.chance(rest?.errorRate)) {
+    if (core.faults.restFault(restRouteOf(req))) {
       const status = rest?.errorStatus ?? 429;
       if (rest?.retryAfterSeconds !== undefined) {
         void reply.header('Retry-After', String(rest.retryAfterSeconds));

@@ -18,7 +18,7 @@ export interface StatusCallbackConfig {
 export type Interrupt =
   | { kind: 'redirect'; url: string; method: HttpMethod }
   | { kind: 'twiml'; twiml: string }
-  | { kind: 'hangup'; status: 'completed' | 'canceled' };
+  | { kind: 'hangup'; status: 'completed' | 'canceled'; by?: 'time-limit' };
 
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 export type EntryBody = DistributiveOmit<TranscriptEntry, 'callSid' | 'at'>;
@@ -29,6 +29,8 @@ export interface LegOptions {
   fallbackMethod?: HttpMethod;
   /** Sync AMD puts `AnsweredBy` on the first TwiML request. */
   answeredByOnWebhook?: boolean;
+  /** REST `TimeLimit`: Twilio ends the call this long after it was answered. */
+  timeLimitMs?: number;
 }
 
 const SIP_CODES: Partial<Record<CallStatus, string>> = {
@@ -50,6 +52,8 @@ export class CallLeg {
   hangupDuringUsed = false;
   ended = false;
   pending: Interrupt | null = null;
+  /** Real ms per ms of call time outside realtime mode (async AMD legs run on a scaled clock). */
+  timeScale = 0;
   readonly startedAt: Date;
   private sequence = 0;
   private readonly wakers = new Set<() => void>();
@@ -123,8 +127,18 @@ export class CallLeg {
 
   /** Spends call time; it only really waits in realtime mode, and a REST update cuts it short. */
   async spend(ms: number): Promise<void> {
-    this.elapsedMs += ms;
-    if (this.core.realtime && ms > 0) await this.waitReal(ms);
+    const limit = this.options.timeLimitMs;
+    const left =
+      limit !== undefined && this.answeredAtMs !== undefined
+        ? this.answeredAtMs + limit - this.elapsedMs
+        : Infinity;
+    const spent = Math.max(0, Math.min(ms, left));
+    this.elapsedMs += spent;
+    const scale = this.core.realtime ? 1 : this.timeScale;
+    if (scale > 0 && spent > 0) await this.waitReal(spent * scale);
+    if (spent >= left && !this.pending && !this.ended) {
+      this.interrupt({ kind: 'hangup', status: 'completed', by: 'time-limit' });
+    }
   }
 
   /** Waits real time until `ms` passes or something wakes the leg (REST update, conference end). */
@@ -152,6 +166,8 @@ export class CallLeg {
   }
 
   emitInitiated(): void {
+    // Twilio's start_time is when the call is dialed, not when it is answered.
+    this.record.startTime ??= this.now();
     this.statusCallback('initiated', 'initiated');
   }
 
@@ -167,7 +183,7 @@ export class CallLeg {
   answer(): void {
     if (this.answeredAtMs !== undefined) return;
     this.answeredAtMs = this.elapsedMs;
-    this.record.startTime = this.now();
+    this.record.startTime ??= this.now();
     this.setStatus('in-progress');
   }
 

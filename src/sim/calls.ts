@@ -7,7 +7,8 @@ import { runLeg, takeInterrupt } from './interpreter';
 import { createLeg, ring } from './legs';
 import type { ParticipantRecord } from './model';
 import { completeRecording, openRecording, type RecordingCallbackConfig } from './recordings';
-import type { AnsweredBy, PartyScript } from './script';
+import { detect, type AmdSettings } from './amd';
+import type { PartyScript } from './script';
 import { Transcript, type TranscriptEntry } from './transcript';
 import type { HttpMethod } from './webhook-client';
 
@@ -120,19 +121,15 @@ export interface OutboundCallParams {
   fallbackMethod?: HttpMethod;
   statusCallback?: StatusCallbackConfig;
   timeoutSec: number;
-  machineDetection?: 'Enable' | 'DetectMessageEnd';
+  amd?: AmdSettings;
   asyncAmd: boolean;
   asyncAmdStatusCallback?: string;
   asyncAmdStatusCallbackMethod?: HttpMethod;
   record: boolean;
   recordingCallback?: RecordingCallbackConfig;
-}
-
-function amdResult(script: PartyScript, mode: 'Enable' | 'DetectMessageEnd'): AnsweredBy {
-  if (script.answeredBy) return script.answeredBy;
-  if (script.answer !== 'machine') return 'human';
-  // With DetectMessageEnd Twilio reports a machine only once its greeting has ended.
-  return mode === 'DetectMessageEnd' ? 'machine_end_beep' : 'machine_start';
+  timeLimitSec: number;
+  /** Ms the call waits in the account's queue (its CPS) before it is dialed. */
+  queueTimeMs: number;
 }
 
 /** A REST-created call: rings the party scripted for `To`, then runs its TwiML. */
@@ -149,38 +146,26 @@ export function startOutboundCall(core: SimCore, p: OutboundCallParams): CallLeg
       ...optional('statusCallback', p.statusCallback),
       ...optional('fallbackUrl', p.fallbackUrl),
       ...optional('fallbackMethod', p.fallbackMethod),
-      answeredByOnWebhook: p.machineDetection !== undefined && !p.asyncAmd,
+      answeredByOnWebhook: p.amd !== undefined && !p.asyncAmd,
+      timeLimitMs: p.timeLimitSec * 1000,
     },
   });
+  leg.record.queueTimeMs = p.queueTimeMs;
   void track(core, leg, async () => {
-    // Twilio answers the create request first and places the call afterwards.
+    // Twilio answers the create request first and places the call afterwards, at the account's CPS.
     await new Promise((r) => setImmediate(r));
+    if (p.queueTimeMs > 0) await leg.waitReal(p.queueTimeMs);
     if (canceledByRest(leg)) return;
+    await core.dialQueue.admit();
+    if (canceledByRest(leg)) return;
+    // Time in the queue is call time before dialing, so start_time is when it was really dialed.
+    if (core.dialQueue.cps !== undefined) {
+      leg.elapsedMs += Math.max(0, core.now().getTime() - leg.startedAt.getTime());
+    }
     const answered = await ring(leg, p.timeoutSec);
     if (canceledByRest(leg) || !answered) return;
     leg.answer();
-    if (p.machineDetection) {
-      leg.record.answeredBy = amdResult(script, p.machineDetection);
-      if (p.asyncAmd && p.asyncAmdStatusCallback) {
-        core.callbacks.send({
-          kind: 'amd',
-          event: leg.record.answeredBy,
-          url: p.asyncAmdStatusCallback,
-          method: p.asyncAmdStatusCallbackMethod ?? 'POST',
-          group: leg.sid,
-          callSid: leg.sid,
-          at: leg.elapsedMs,
-          transcript,
-          ...optional('faults', leg.callbackFaults),
-          params: {
-            AccountSid: core.accountSid,
-            CallSid: leg.sid,
-            AnsweredBy: leg.record.answeredBy,
-            MachineDetectionDuration: leg.record.answeredBy === 'human' ? '2100' : '4300',
-          },
-        });
-      }
-    }
+    if (p.amd) await startAmd(core, leg, script, p);
     const rec = p.record
       ? openRecording(core, leg, {
           source: 'OutboundAPI',
@@ -206,6 +191,51 @@ export function startOutboundCall(core: SimCore, p: OutboundCallParams): CallLeg
     }
   });
   return leg;
+}
+
+/**
+ * Sync AMD holds the first TwiML request until the result (sent as AnsweredBy on it). Async AMD
+ * runs beside the TwiML: the leg's clock turns real (scaled) so the call is still live when the
+ * app reacts to the AsyncAmdStatusCallback, which is sent when detection ends.
+ */
+async function startAmd(
+  core: SimCore,
+  leg: CallLeg,
+  script: PartyScript,
+  p: OutboundCallParams,
+): Promise<void> {
+  if (!p.amd) return;
+  const outcome = detect(script, p.amd);
+  if (!p.asyncAmd) {
+    await leg.spend(outcome.durationMs);
+    leg.record.answeredBy = outcome.answeredBy;
+    return;
+  }
+  leg.timeScale = core.amdTimeScale;
+  const url = p.asyncAmdStatusCallback;
+  const report = (): void => {
+    if (leg.ended) return;
+    leg.record.answeredBy = outcome.answeredBy;
+    if (!url) return;
+    core.callbacks.send({
+      kind: 'amd',
+      event: outcome.answeredBy,
+      url,
+      method: p.asyncAmdStatusCallbackMethod ?? 'POST',
+      group: leg.sid,
+      callSid: leg.sid,
+      at: leg.elapsedMs,
+      transcript: leg.transcript,
+      ...optional('faults', leg.callbackFaults),
+      params: {
+        AccountSid: core.accountSid,
+        CallSid: leg.sid,
+        AnsweredBy: outcome.answeredBy,
+        MachineDetectionDuration: String(outcome.durationMs),
+      },
+    });
+  };
+  setTimeout(report, outcome.durationMs * core.amdTimeScale);
 }
 
 /** A REST `Status=canceled|completed` that arrived before the call was answered. */

@@ -1,6 +1,7 @@
 import type { CallLeg } from './call-leg';
 import { CallbackDispatcher } from './callbacks';
 import type { ConferenceRoom } from './conference-room';
+import { DialQueue } from './dial-queue';
 import { FaultState } from './faults';
 import { newSid, type SidPrefix } from './ids';
 import type { CallStatus } from './model';
@@ -31,6 +32,18 @@ export interface SimulatorOptions {
   messagingWebhookUrl?: string;
   /** Injectable wall clock for timestamps. */
   now?: () => Date;
+  /**
+   * The account's calls per second: REST-created calls beyond it wait in `queued` and are placed
+   * at this rate, as Twilio does (default: no limit).
+   */
+  callsPerSecond?: number;
+  /** How long the call queue may grow before creates fail with 22005 (Twilio: 24 h). */
+  maxQueueMs?: number;
+  /**
+   * Real ms per ms of call time on a call with async AMD, which must be live while the app reacts
+   * to the AMD callback (default 0.1: a 6 s greeting takes 0.6 s); 1 is real time.
+   */
+  amdTimeScale?: number;
 }
 
 /** The outcome of one call, for tests to assert on. */
@@ -71,6 +84,10 @@ export class SimCore {
   readonly legEndHooks: ((leg: CallLeg) => void)[] = [];
   /** Outcome scripted per recipient for outbound messages. */
   readonly messageOutcomes = new Map<string, MessageOutcome>();
+  /** Scripts taken one per call to a number (busy, then answered…); the last one stays. */
+  readonly partySequences = new Map<string, PartyScript[]>();
+  readonly dialQueue: DialQueue;
+  readonly amdTimeScale: number;
 
   constructor(opts: SimulatorOptions = {}) {
     this.accountSid = opts.accountSid ?? DEFAULT_ACCOUNT_SID;
@@ -90,6 +107,8 @@ export class SimCore {
     this.maxConferenceMs = opts.maxConferenceMs ?? 30_000;
     this.messagingWebhookUrl = opts.messagingWebhookUrl;
     this.now = opts.now ?? (() => new Date());
+    this.dialQueue = new DialQueue(opts.callsPerSecond, opts.maxQueueMs);
+    this.amdTimeScale = opts.amdTimeScale ?? 0.1;
   }
 
   newSid(prefix: SidPrefix): string {
@@ -97,6 +116,10 @@ export class SimCore {
   }
 
   partyFor(address: string): PartyScript {
+    const sequence = this.partySequences.get(address);
+    if (sequence && sequence.length > 0) {
+      return (sequence.length > 1 ? sequence.shift() : sequence[0]) ?? DEFAULT_SCRIPT;
+    }
     return this.parties.get(address) ?? DEFAULT_SCRIPT;
   }
 

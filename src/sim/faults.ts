@@ -25,7 +25,14 @@ export interface WebhookFaults {
   timeoutRequests?: number[];
 }
 
+/** REST routes a fault can be limited to. */
+export type RestRoute = 'calls.create' | 'calls.update' | 'calls.list' | 'messages.create';
+
 export interface RestFaults {
+  /** Only these routes fail (default: every REST request). */
+  routes?: RestRoute[];
+  /** The next this-many matching requests all fail: a storm, before `errorRate` applies again. */
+  burst?: number;
   /** Probability (0..1) that a REST request fails with `errorStatus` instead of running. */
   errorRate?: number;
   /** 429 answers Twilio's 20429; 5xx answers a server error (default 429). */
@@ -45,11 +52,27 @@ export interface Faults {
 /** Global faults, mutable while the simulator runs; decisions use a seeded generator. */
 export class FaultState {
   current: Faults = {};
+  /** What is left of the current REST burst. */
+  private burstLeft = 0;
+  /** REST errors injected so far, for tests to count. */
+  restErrors = 0;
 
   constructor(readonly random: Random) {}
 
   set(faults: Faults): void {
     this.current = faults;
+    this.burstLeft = faults.rest?.burst ?? 0;
+  }
+
+  /** Whether this REST request fails: inside a burst, or by `errorRate`, on a matching route. */
+  restFault(route: RestRoute | undefined): boolean {
+    const rest = this.current.rest;
+    if (!rest) return false;
+    if (rest.routes && (route === undefined || !rest.routes.includes(route))) return false;
+    const fail = this.burstLeft > 0 || this.chance(rest.errorRate);
+    if (this.burstLeft > 0) this.burstLeft -= 1;
+    if (fail) this.restErrors += 1;
+    return fail;
   }
 
   chance(probability: number | undefined): boolean {

@@ -71,7 +71,7 @@ export function takeInterrupt(leg: CallLeg): Next | null {
   if (!i) return null;
   if (i.kind === 'redirect') return { url: i.url, method: i.method, purpose: 'redirect' };
   if (i.kind === 'twiml') return { twiml: i.twiml };
-  leg.note({ type: 'hangup', by: 'rest' });
+  leg.note({ type: 'hangup', by: i.by ?? 'rest' });
   leg.finish(leg.answered ? 'completed' : 'canceled');
   return null;
 }

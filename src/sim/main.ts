@@ -15,7 +15,9 @@ Serves the Twilio REST simulator until SIGINT or SIGTERM, configured by the envi
   TWILIO_ACCOUNT_SID         account the REST API accepts (default: ${DEFAULT_ACCOUNT_SID})
   TWILIO_AUTH_TOKEN          its auth token; also signs webhooks (default: the simulator's)
   SIM_MESSAGING_WEBHOOK_URL  where inbound SMS are posted (default: none)
-  SIM_PARTIES_FILE           JSON file: number -> party script (see src/sim/README.md)
+  SIM_PARTIES_FILE           JSON file: number -> party script, or a list taken one per call
+  SIM_CALLS_PER_SECOND       the account's CPS: faster creates wait in queued (default: no limit)
+  SIM_AMD_TIME_SCALE         real ms per ms of call time on async AMD calls (default: 0.1)
 
 Options:
   -h, --help                 print this help and exit`;
@@ -35,8 +37,19 @@ function parseCommandLine(): void {
   }
 }
 
+/** A positive number from the environment, or undefined when unset. */
+function positive(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} is malformed: ${raw}`);
+  return value;
+}
+
 async function main(): Promise<void> {
   parseCommandLine();
+  const callsPerSecond = positive('SIM_CALLS_PER_SECOND');
+  const amdTimeScale = positive('SIM_AMD_TIME_SCALE');
   const port = Number(process.env.SIM_PORT || 3100);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`SIM_PORT is malformed: ${process.env.SIM_PORT}`);
@@ -46,12 +59,14 @@ async function main(): Promise<void> {
     ...(process.env.SIM_MESSAGING_WEBHOOK_URL
       ? { messagingWebhookUrl: process.env.SIM_MESSAGING_WEBHOOK_URL }
       : {}),
+    ...(callsPerSecond !== undefined ? { callsPerSecond } : {}),
+    ...(amdTimeScale !== undefined ? { amdTimeScale } : {}),
     logger: true,
   });
   if (process.env.SIM_PARTIES_FILE) {
     const parties = JSON.parse(readFileSync(process.env.SIM_PARTIES_FILE, 'utf8')) as Record<
       string,
-      PartyScript
+      PartyScript | PartyScript[]
     >;
     for (const [number, script] of Object.entries(parties)) sim.setParty(number, script);
   }

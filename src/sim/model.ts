@@ -27,6 +27,8 @@ export interface CallRecord {
   duration?: number;
   answeredBy?: string;
   callerName?: string;
+  /** Ms the call waited in the account's queue before it was dialed (Twilio's queue_time). */
+  queueTimeMs?: number;
 }
 
 export type MessageStatus =

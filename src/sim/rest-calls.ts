@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { amdSettingsOf } from './amd';
+import { callFilter } from './call-filters';
 import { startOutboundCall } from './calls';
 import type { SimCore } from './core';
 import { apiErrors, TwilioApiError } from './errors';
@@ -50,7 +52,11 @@ export function callRoutes(core: SimCore) {
           'Url parameter is required. Provide Url, Twiml or ApplicationSid.',
         );
       }
-      const machineDetection = amdMode(str(p, 'MachineDetection'));
+      const amd = amdSettingsOf(p);
+      const timeLimit = int(p, 'TimeLimit', DEFAULT_TIME_LIMIT_SEC);
+      if (timeLimit < 1 || timeLimit > MAX_TIME_LIMIT_SEC) {
+        throw apiErrors.invalidParam('TimeLimit', String(timeLimit));
+      }
       const recordingUrl = absoluteUrl(p, 'RecordingStatusCallback');
       const fallbackUrl = absoluteUrl(p, 'FallbackUrl');
       const fallbackMethod = method(p, 'FallbackMethod');
@@ -61,6 +67,8 @@ export function callRoutes(core: SimCore) {
       );
       const asyncAmdStatusCallback = absoluteUrl(p, 'AsyncAmdStatusCallback');
       const asyncAmdStatusCallbackMethod = method(p, 'AsyncAmdStatusCallbackMethod');
+      // Last of the checks: a refused create takes no place in the account's queue.
+      const queueTimeMs = core.dialQueue.reserve();
       const leg = startOutboundCall(core, {
         to,
         from,
@@ -72,7 +80,9 @@ export function callRoutes(core: SimCore) {
         ...(statusCallback ? { statusCallback } : {}),
         // Twilio lets a REST call ring for 60 s unless Timeout says otherwise.
         timeoutSec: int(p, 'Timeout', 60),
-        ...(machineDetection ? { machineDetection } : {}),
+        ...(amd ? { amd } : {}),
+        timeLimitSec: timeLimit,
+        queueTimeMs,
         asyncAmd: bool(p, 'AsyncAmd') ?? false,
         ...(asyncAmdStatusCallback ? { asyncAmdStatusCallback } : {}),
         ...(asyncAmdStatusCallbackMethod ? { asyncAmdStatusCallbackMethod } : {}),
@@ -92,17 +102,7 @@ export function callRoutes(core: SimCore) {
 
     app.get('/Calls.json', (req) => {
       const q = asParams(req.query);
-      const to = str(q, 'To');
-      const from = str(q, 'From');
-      const status = str(q, 'Status');
-      const parent = str(q, 'ParentCallSid');
-      const calls = newestFirst(core.store.calls.values()).filter(
-        (c) =>
-          (!to || c.to === to) &&
-          (!from || c.from === from) &&
-          (!status || c.status === status) &&
-          (!parent || c.parentCallSid === parent),
-      );
+      const calls = newestFirst(core.store.calls.values()).filter(callFilter(q));
       return pageOf('calls', `${base}.json`, q, calls, (c) => callJson(core.accountSid, c));
     });
 
@@ -150,10 +150,9 @@ export function callRoutes(core: SimCore) {
   };
 }
 
-function amdMode(value: string | undefined): 'Enable' | 'DetectMessageEnd' | undefined {
-  if (value === undefined || value === 'Enable' || value === 'DetectMessageEnd') return value;
-  throw apiErrors.invalidParam('MachineDetection', value);
-}
+/** Twilio's default TimeLimit is 4 hours; 24 hours is the longest call it keeps up. */
+const DEFAULT_TIME_LIMIT_SEC = 14_400;
+const MAX_TIME_LIMIT_SEC = 86_400;
 
 /** Lets a hangup settle so the response shows the final status, as Twilio's mostly does. */
 async function waitForEnd(core: SimCore, sid: string): Promise<void> {

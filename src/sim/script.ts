@@ -43,6 +43,8 @@ export interface PartyScript {
   answer?: Answer;
   /** AMD result; defaults to `human`, or `machine_start` (`machine_end_beep` with DetectMessageEnd) for a machine. */
   answeredBy?: AnsweredBy;
+  /** A machine's greeting lasts this long before its beep (default 6 s): when DetectMessageEnd reports. */
+  beepAfterSeconds?: number;
   /** Consumed in order by each <Gather>; when none is left the party stays silent. */
   gathers?: GatherInput[];
   /** Consumed in order by each <Record>. */

@@ -33,7 +33,7 @@ export function callJson(accountSid: string, c: CallRecord): Record<string, unkn
     phone_number_sid: null,
     trunk_sid: null,
     annotation: null,
-    queue_time: '0',
+    queue_time: String(c.queueTimeMs ?? 0),
     price: null,
     price_unit: 'USD',
     date_created: rfc2822(c.dateCreated),

@@ -24,8 +24,13 @@ export interface Simulator {
   startInboundCall(opts: InboundCallOptions): StartedCall;
   /** The run of any call the simulator placed (inbound, REST-created, participant). */
   waitForCall(callSid: string): Promise<CallRun>;
-  /** Scripts how a number (or client:/sip: address) answers when the simulator dials it. */
-  setParty(address: string, script: PartyScript): void;
+  /**
+   * Scripts how a number (or client:/sip: address) answers when the simulator dials it; a list is
+   * taken one script per call (e.g. busy, then answered), the last one staying.
+   */
+  setParty(address: string, script: PartyScript | PartyScript[]): void;
+  /** Changes the account's calls per second (undefined: no limit). */
+  setCallsPerSecond(cps: number | undefined): void;
   setFaults(faults: Faults): void;
   /** Puts a number on the account (IncomingPhoneNumbers), with its Voice URL and status callback. */
   addNumber(input: PhoneNumberInput): PhoneNumberRecord;
@@ -70,7 +75,18 @@ export function buildSimulator(opts: SimulatorOptions & { logger?: boolean } = {
       if (!run) return Promise.reject(new Error(`no call ${callSid} was placed by this simulator`));
       return run;
     },
-    setParty: (address, script) => void core.parties.set(address, script),
+    setParty(address, script) {
+      if (Array.isArray(script)) {
+        core.partySequences.set(address, [...script]);
+        core.parties.delete(address);
+      } else {
+        core.partySequences.delete(address);
+        core.parties.set(address, script);
+      }
+    },
+    setCallsPerSecond(cps) {
+      core.dialQueue.cps = cps;
+    },
     setFaults: (faults) => core.faults.set(faults),
     addNumber: (input) => addPhoneNumber(core, input),
     setMessageOutcome: (to, outcome) => void core.messageOutcomes.set(to, outcome),

@@ -47,7 +47,7 @@ type Body =
   | { type: 'unsupported'; verb: string }
   | {
       type: 'hangup';
-      by: 'caller' | 'twiml' | 'rest' | 'callee' | 'end-of-document' | 'conference';
+      by: 'caller' | 'twiml' | 'rest' | 'callee' | 'end-of-document' | 'conference' | 'time-limit';
     }
   | { type: 'reject'; reason: string };
 

@@ -6,6 +6,8 @@ import { createPool, type Db } from '../db/pool';
 import { IvrRegistry } from '../ivr/registry';
 import { createLogger } from '../logger';
 import { createCallDeliverer } from '../inbox/call-deliverer';
+import { createCampaignDeliverer } from '../inbox/campaign-deliverer';
+import { campaignActivityConfig } from '../campaign/config';
 import type { Deliverer, InboxLog } from '../inbox/deliverer';
 import { startMetricsServer } from '../metrics/http-server';
 import { registerInboxMetrics } from '../metrics/inbox';
@@ -61,7 +63,7 @@ async function main(): Promise<void> {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    deps: { db },
+    deps: { db, campaign: campaignActivityConfig(config) },
   });
   const twilioWorker = await createTwilioWorker({
     connection,
@@ -71,7 +73,10 @@ async function main(): Promise<void> {
     twilio: twilioClientFromConfig(config),
   });
   const call = callDeliverer(config, connection, db, log);
-  registerInboxMetrics(db, [call.family]);
+  const campaign = createCampaignDeliverer(
+    new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
+  );
+  registerInboxMetrics(db, [call.family, campaign.family]);
   const metrics =
     config.WORKER_METRICS_PORT === 0
       ? undefined
@@ -79,7 +84,7 @@ async function main(): Promise<void> {
   const stopRelay = startInboxRelay(
     {
       db,
-      deliverers: [call],
+      deliverers: [call, campaign],
       log,
       windowMs: config.INBOX_BATCH_WINDOW_MS,
       maxAttempts: config.INBOX_MAX_ATTEMPTS,

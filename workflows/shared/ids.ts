@@ -11,3 +11,10 @@ export const callWorkflowId = (callSid: string): string => `${CALL_PREFIX}${call
 export function callSidOf(workflowId: string): string | undefined {
   return workflowId.startsWith(CALL_PREFIX) ? workflowId.slice(CALL_PREFIX.length) : undefined;
 }
+
+export const CAMPAIGN_WORKFLOW_TYPE = 'campaignWorkflow';
+export const ATTEMPT_WORKFLOW_TYPE = 'outboundAttemptWorkflow';
+export const campaignWorkflowId = (campaignId: string): string => `campaign-${campaignId}`;
+/** One workflow per contact; its tries are numbered inside it (`intent` keys carry the try). */
+export const attemptWorkflowId = (campaignId: string, contactId: number): string =>
+  `outbound-${campaignId}-${contactId}`;

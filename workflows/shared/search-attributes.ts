@@ -17,3 +17,8 @@ export const ConferenceNameKey = defineSearchAttributeKey(
   'ConferenceName',
   SearchAttributeType.KEYWORD,
 );
+/** A contact's number masked as everywhere else (`+1415****234`): findable, never shown whole. */
+export const MaskedNumberKey = defineSearchAttributeKey(
+  'MaskedNumber',
+  SearchAttributeType.KEYWORD,
+);

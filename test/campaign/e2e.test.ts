@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCampaign } from '../../src/campaign/start';
+import type { Contact } from '../../src/campaign/contacts';
+import type { CampaignSettings } from '../../workflows/campaign/definitions';
+import { campaignStatusQuery } from '../../workflows/campaign/definitions';
+import { loadIvr } from '../helpers/env';
+import { CampaignStack } from '../helpers/campaign-stack';
+
+let stack: CampaignStack;
+const FROM = '+15005550006';
+
+function settings(overrides: Partial<CampaignSettings> = {}): CampaignSettings {
+  return {
+    name: 'test',
+    from: FROM,
+    ivrId: 'test-line',
+    cps: 5,
+    maxConcurrent: 5,
+    window: { start: '00:00', end: '24:00' },
+    maxAttempts: 3,
+    retryAfterSeconds: 1,
+    amd: 'off',
+    sms: 'We tried to reach you.',
+    createTimeoutSeconds: 5,
+    ...overrides,
+  };
+}
+
+const contact = (phone: string, extra: Partial<Contact> = {}): Contact => ({
+  line: 2,
+  phone,
+  timeZone: 'America/New_York',
+  variables: {},
+  ...extra,
+});
+
+let seq = 0;
+async function run(contacts: Contact[], s: Partial<CampaignSettings> = {}) {
+  seq += 1;
+  const campaignId = `t${Date.now().toString(36)}${seq}`;
+  const handle = await startCampaign(stack.client, {
+    campaignId,
+    settings: settings(s),
+    contacts,
+    taskQueue: stack.config.TEMPORAL_TASK_QUEUE,
+    twilioTaskQueue: stack.twilioTaskQueue,
+  });
+  return { campaignId, handle };
+}
+
+async function rows(campaignId: string) {
+  const { rows } = await stack.db.query<{
+    contact_id: number;
+    outcome: string;
+    attempts: number;
+    sms_status: string | null;
+    answered_by: string | null;
+  }>(
+    'SELECT contact_id, outcome, attempts, sms_status, answered_by FROM campaign_contacts WHERE campaign_id = $1 ORDER BY contact_id',
+    [campaignId],
+  );
+  return rows;
+}
+
+const callsTo = (phone: string) =>
+  [...stack.sim.core.store.calls.values()].filter((c) => c.to === phone);
+const smsTo = (phone: string) =>
+  [...stack.sim.core.store.messages.values()].filter((m) => m.to === phone);
+
+async function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('outbound campaigns through the simulator', () => {
+  beforeAll(async () => {
+    stack = await CampaignStack.start(loadIvr('test-line'));
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('answered human: dialed once, runs the IVR, no SMS', async () => {
+    const phone = '+14155550201';
+    stack.sim.setParty(phone, { answer: 'answer', gathers: [{ digits: '0' }] });
+    const { campaignId, handle } = await run([contact(phone)]);
+    const result = await handle.result();
+    expect(result.state).toBe('completed');
+    expect(result.progress).toMatchObject({
+      total: 1,
+      done: 1,
+      answered: 1,
+      dialed: 1,
+      smsSent: 0,
+    });
+    expect(callsTo(phone)).toHaveLength(1);
+    expect(await rows(campaignId)).toMatchObject([{ outcome: 'answered', attempts: 1 }]);
+    const status = await handle.query(campaignStatusQuery);
+    expect(status.progress.done).toBe(1);
+  });
+
+  it('busy, then answered on the retry: two calls, one budget, no SMS', async () => {
+    const phone = '+14155550202';
+    stack.sim.setParty(phone, { answer: 'busy' });
+    const { campaignId, handle } = await run([contact(phone)]);
+    await until(() => callsTo(phone).some((c) => c.status === 'busy'), 'the busy call');
+    stack.sim.setParty(phone, { answer: 'answer', gathers: [{ digits: '0' }] });
+    const result = await handle.result();
+    expect(result.progress).toMatchObject({ answered: 1, dialed: 2, busy: 0, smsSent: 0 });
+    expect(callsTo(phone)).toHaveLength(2);
+    expect(await rows(campaignId)).toMatchObject([{ outcome: 'answered', attempts: 2 }]);
+  });
+
+  it('no-answer every time: the budget is spent, then the SMS fallback is delivered', async () => {
+    const phone = '+14155550203';
+    stack.sim.setParty(phone, { answer: 'no-answer' });
+    const { campaignId, handle } = await run([contact(phone)], { maxAttempts: 2 });
+    const result = await handle.result();
+    expect(result.progress).toMatchObject({ noAnswer: 1, dialed: 2, smsSent: 1 });
+    expect(callsTo(phone)).toHaveLength(2);
+    expect(smsTo(phone)).toHaveLength(1);
+    expect(smsTo(phone)[0]?.body).toBe('We tried to reach you.');
+    expect(await rows(campaignId)).toMatchObject([
+      { outcome: 'no-answer', attempts: 2, sms_status: 'delivered' },
+    ]);
+  });
+
+  it('failed: never retried, the SMS fallback follows its status to undelivered', async () => {
+    const phone = '+14155550204';
+    stack.sim.setParty(phone, { answer: 'failed' });
+    stack.sim.setMessageOutcome(phone, 'undelivered');
+    const { campaignId, handle } = await run([contact(phone)]);
+    const result = await handle.result();
+    expect(result.progress).toMatchObject({ failed: 1, dialed: 1, smsSent: 1 });
+    expect(callsTo(phone)).toHaveLength(1);
+    expect(await rows(campaignId)).toMatchObject([
+      { outcome: 'failed', attempts: 1, sms_status: 'undelivered' },
+    ]);
+  });
+
+  it('machine: AMD detects the end of the greeting, the voicemail is left after the beep', async () => {
+    const phone = '+14155550205';
+    stack.sim.setParty(phone, { answer: 'machine', answeredBy: 'machine_end_beep' });
+    const { campaignId, handle } = await run([contact(phone)], {
+      amd: 'voicemail',
+      voicemailMessage: 'Hello from Switchboard, please call us back.',
+    });
+    const result = await handle.result();
+    expect(result.progress).toMatchObject({ machine: 1, dialed: 1, smsSent: 0 });
+    const [call] = callsTo(phone);
+    const run1 = await stack.sim.waitForCall(call?.sid as string);
+    expect(run1.transcript.of('say').map((s) => s.text)).toContain(
+      'Hello from Switchboard, please call us back.',
+    );
+    expect(await rows(campaignId)).toMatchObject([
+      { outcome: 'machine', answered_by: 'machine_end_beep' },
+    ]);
+  });
+
+  it('machine with amd hangup: the call is ended, counted as machine', async () => {
+    const phone = '+14155550206';
+    stack.sim.setParty(phone, { answer: 'machine', answeredBy: 'machine_start' });
+    const { handle } = await run([contact(phone)], { amd: 'hangup' });
+    const result = await handle.result();
+    expect(result.progress).toMatchObject({ machine: 1, dialed: 1 });
+  });
+});
