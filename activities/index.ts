@@ -1,14 +1,18 @@
 import type { Db } from '../src/db/pool';
 import { createCallActivities } from './call/call-log';
+import { createRecordingActivities, type RecordingActivityDeps } from './recording';
 
 export interface ActivityDeps {
   db: Db;
+  /** Storage, keys and transcriber for the recording family; without them it is not served. */
+  recording?: Omit<RecordingActivityDeps, 'db'>;
 }
 
 /** Builds every activity from injected clients; the worker passes real ones, tests pass fakes. */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createCallActivities(deps),
+    ...(deps.recording ? createRecordingActivities({ db: deps.db, ...deps.recording }) : {}),
   };
 }
 

@@ -1,1 +1,2 @@
 export { callWorkflow } from './call/workflow';
+export { recordingWorkflow } from './recording/workflow';

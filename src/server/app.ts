@@ -13,6 +13,7 @@ import { metricsPlugin } from './metrics/plugin';
 import { webhookMetricsHook } from '../metrics/webhook';
 import { OPS_PREFIX, opsPlugin } from './ops/plugin';
 import { VOICE_PREFIX, voicePlugin } from './voice/plugin';
+import { recordingPlugin } from './recording/plugin';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -56,6 +57,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(metricsPlugin);
   await app.register(voicePlugin, { prefix: VOICE_PREFIX });
   await app.register(agentsPlugin, { prefix: VOICE_PREFIX });
+  await app.register(recordingPlugin, { prefix: VOICE_PREFIX });
   await app.register(opsPlugin, { prefix: OPS_PREFIX });
   await app.register(debuggerPlugin, { prefix: DEBUGGER_PREFIX });
   return app;

@@ -15,6 +15,7 @@ import { currentTracing, startTracing } from '../tracing/sdk';
 import { tracingClientInterceptors } from '../tracing/client';
 import { createWorker } from './create-worker';
 import { createTwilioWorker, twilioClientFromConfig } from './twilio-worker';
+import { recordingDeliverer, recordingDepsFromConfig } from './recording';
 
 /**
  * The callback inbox relay lives in the worker process, off the webhook server's event loop: it
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    deps: { db },
+    deps: { db, recording: recordingDepsFromConfig(config, log) },
   });
   const twilioWorker = await createTwilioWorker({
     connection,
@@ -71,7 +72,12 @@ async function main(): Promise<void> {
     twilio: twilioClientFromConfig(config),
   });
   const call = callDeliverer(config, connection, db, log);
-  registerInboxMetrics(db, [call.family]);
+  const recording = recordingDeliverer(
+    config,
+    new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
+    log,
+  );
+  registerInboxMetrics(db, [call.family, recording.family]);
   const metrics =
     config.WORKER_METRICS_PORT === 0
       ? undefined
@@ -79,7 +85,7 @@ async function main(): Promise<void> {
   const stopRelay = startInboxRelay(
     {
       db,
-      deliverers: [call],
+      deliverers: [call, recording],
       log,
       windowMs: config.INBOX_BATCH_WINDOW_MS,
       maxAttempts: config.INBOX_MAX_ATTEMPTS,

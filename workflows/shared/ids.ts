@@ -11,3 +11,8 @@ export const callWorkflowId = (callSid: string): string => `${CALL_PREFIX}${call
 export function callSidOf(workflowId: string): string | undefined {
   return workflowId.startsWith(CALL_PREFIX) ? workflowId.slice(CALL_PREFIX.length) : undefined;
 }
+
+export const RECORDING_WORKFLOW_TYPE = 'recordingWorkflow';
+const RECORDING_PREFIX = 'recording-';
+export const recordingWorkflowId = (recordingSid: string): string =>
+  `${RECORDING_PREFIX}${recordingSid}`;
