@@ -117,4 +117,3 @@ export function voicemailScenario(name: string, env: () => Record<string, string
   });
 }
 
-voicemailScenario('local files', () => ({}));
