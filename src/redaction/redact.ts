@@ -66,13 +66,23 @@ function ssnLayout(text: string, tokens: readonly Token[], run: DigitRun): boole
 
 /**
  * Joins two runs split by one misheard word ("four one one the one one ..."), when each side is
- * long enough to be part of a number read out; a lone digit beside a word is left alone.
+ * long enough to be part of a number read out and together they fit one card number; a lone
+ * digit beside a word, or two whole numbers in one sentence, are left apart.
  */
 function mergeBrokenRuns(text: string, tokens: readonly Token[], runs: DigitRun[]): DigitRun[] {
   const out: DigitRun[] = [];
   for (const run of runs) {
     const prev = out[out.length - 1];
-    if (prev && run.first - prev.last === 2 && prev.digits.length >= 3 && run.digits.length >= 3) {
+    const joined = (prev?.digits.length ?? 0) + run.digits.length;
+    // Only pieces that are not already a whole number each and fit one card together.
+    const pieces = prev && prev.digits.length < 12 && run.digits.length < 12 && joined <= 19;
+    if (
+      prev &&
+      pieces &&
+      run.first - prev.last === 2 &&
+      prev.digits.length >= 3 &&
+      run.digits.length >= 3
+    ) {
       const gap = tokens[prev.last + 1]!;
       if (
         /^[a-z]{1,6}$/.test(gap.text) &&
