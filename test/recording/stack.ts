@@ -47,6 +47,10 @@ export interface RecordingStackOptions {
   /** The transcriber; by default the configured chain (pocketsphinx). */
   transcriber?: Transcriber;
   simSeed?: number;
+  /** Another Temporal (a dev server a test stops and starts); the shared one by default. */
+  temporalAddress?: string;
+  /** Where the recording activities fetch media (a proxy that breaks transfers); the simulator by default. */
+  mediaBaseUrl?: (simUrl: string) => Promise<string> | string;
 }
 
 /**
@@ -70,6 +74,7 @@ export class RecordingStack {
     private readonly connection: NativeConnection,
     private readonly transcriber: Transcriber | undefined,
     private readonly dir: string,
+    private readonly mediaBaseUrl: string,
   ) {}
 
   static async start(opts: RecordingStackOptions = {}): Promise<RecordingStack> {
@@ -85,6 +90,7 @@ export class RecordingStack {
       PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
       HTTP_PORT: String(port),
       TWILIO_API_BASE_URL: simUrl,
+      TEMPORAL_ADDRESS: opts.temporalAddress ?? inject('temporalAddress'),
       TEMPORAL_TWILIO_TASK_QUEUE: `test-twilio-${randomBytes(4).toString('hex')}`,
       RECORDING_LOCAL_DIR: path.join(dir, 'objects'),
       RECORDING_ENCRYPTION_KEYS: newKey('k1'),
@@ -92,8 +98,9 @@ export class RecordingStack {
       ...opts.env,
     });
     const db = testDb();
-    const client = await temporalClient();
-    const connection = await nativeConnection();
+    const client = await temporalClient(config.TEMPORAL_ADDRESS);
+    const connection = await nativeConnection(config.TEMPORAL_ADDRESS);
+    const mediaBaseUrl = opts.mediaBaseUrl ? await opts.mediaBaseUrl(simUrl) : simUrl;
     const ivrs = IvrRegistry.fromDefinitions({ '*': loadIvr('test-line') });
     const app = await buildApp({ config, db, temporal: client, ivrs, logger: false });
     await app.listen({ host: '127.0.0.1', port });
@@ -108,6 +115,7 @@ export class RecordingStack {
       connection,
       opts.transcriber,
       dir,
+      mediaBaseUrl,
     );
     stack.startRelay();
     await stack.startWorkers();
@@ -151,7 +159,7 @@ export class RecordingStack {
       twilio: {
         accountSid: config.TWILIO_ACCOUNT_SID,
         authToken: config.TWILIO_AUTH_TOKEN,
-        apiBaseUrl: config.TWILIO_API_BASE_URL,
+        apiBaseUrl: this.mediaBaseUrl,
       },
       maxConcurrent: 4,
     };

@@ -116,4 +116,3 @@ export function voicemailScenario(name: string, env: () => Record<string, string
     });
   });
 }
-
