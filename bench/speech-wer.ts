@@ -1,7 +1,7 @@
 /**
  * Word error rate of the offline engine (pocketsphinx, US English) on flite speech of known
  * texts: once at 16 kHz, once through 8 kHz μ-law as a phone line delivers it.
- * `npx tsx bench/speech-wer.ts [--json] [--texts-file FILE]`; `--help` explains.
+ * `npm run bench:speech -- [--json] [--texts-file FILE]`; `--help` explains.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -77,7 +77,7 @@ export async function measureWer(opts: { texts?: string[] } = {}): Promise<WerRe
   }
 }
 
-const HELP = `Usage: npx tsx bench/speech-wer.ts [options]
+const HELP = `Usage: npm run bench:speech -- [options]   (or npx tsx bench/speech-wer.ts)
 
 Word error rate of pocketsphinx (Debian's pocketsphinx-en-us) on speech synthesised by
 flite -voice rms: at 16 kHz, and through 8 kHz u-law as a phone line delivers it.
@@ -88,14 +88,24 @@ Options:
   --json             print the result as one JSON object, the last line
   -h, --help         print this help and exit`;
 
+function parseCommandLine() {
+  try {
+    return parseArgs({
+      options: {
+        'texts-file': { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    // A bad command line is one line and usage, not a stack trace.
+    console.error(`${(err as Error).message}; see --help.`);
+    process.exit(2);
+  }
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      'texts-file': { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values } = parseCommandLine();
   if (values.help) {
     console.log(HELP);
     return;
@@ -123,7 +133,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((err: unknown) => {
-    console.error(err);
+    console.error(err instanceof Error ? err.message : err);
     process.exit(1);
   });
 }

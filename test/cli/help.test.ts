@@ -109,6 +109,11 @@ const commands: { name: string; file: string; args?: string[]; names: string[] }
     ],
   },
   {
+    name: 'npm run bench:speech',
+    file: 'bench/speech-wer.ts',
+    names: ['--texts-file', '--json', '--help'],
+  },
+  {
     name: 'npm run doctor',
     file: 'src/doctor/main.ts',
     names: ['--json', '--timeout-ms', '--help'],
