@@ -21,7 +21,11 @@ export function createTwilioActivities(deps: TwilioActivityDeps) {
 export type TwilioActivities = ReturnType<typeof createTwilioActivities>;
 export type { CallSummary, CreateCallInput, FindCallsInput, UpdateCallInput } from './calls';
 export type { MessageSummary, SendMessageInput } from './messages';
-export type { RecordingSummary } from './recordings';
+export type {
+  RecordingSummary,
+  StartCallRecordingInput,
+  UpdateCallRecordingInput,
+} from './recordings';
 export type {
   AddParticipantInput,
   ParticipantRef,

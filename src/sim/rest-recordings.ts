@@ -29,11 +29,22 @@ interface Meter {
 
 const TRACKS = ['inbound', 'outbound', 'both'] as const;
 
+/** The Sid in `/Calls/{Sid}/Recordings/{file}`, where `Twilio.CURRENT.json` keeps its dot. */
+function callFileId(file: string): string {
+  return /^Twilio\.CURRENT(\.json)?$/.test(file) ? 'Twilio.CURRENT' : splitFile(file).id;
+}
+
 export function recordingRoutes(core: SimCore) {
   const base = `${accountPath(core.accountSid)}/Recordings`;
   const meters = new Map<string, Meter>();
   const find = (sid: string, callSid?: string): RecordingRecord => {
-    const r = core.store.recordings.get(sid);
+    // Twilio.CURRENT names the call's active (recording or paused) recording, as at Twilio.
+    const r =
+      sid === 'Twilio.CURRENT' && callSid
+        ? newestFirst(core.store.recordings.values()).find(
+            (x) => x.callSid === callSid && meters.has(x.sid),
+          )
+        : core.store.recordings.get(sid);
     if (!r || (callSid && r.callSid !== callSid)) throw apiErrors.notFound(`${base}/${sid}.json`);
     return r;
   };
@@ -194,18 +205,18 @@ export function recordingRoutes(core: SimCore) {
     });
 
     app.get('/Calls/:CallSid/Recordings/:file', (req: CallFileReq) =>
-      callJson(find(splitFile(req.params.file).id, req.params.CallSid)),
+      callJson(find(callFileId(req.params.file), req.params.CallSid)),
     );
 
     app.delete('/Calls/:CallSid/Recordings/:file', async (req: CallFileReq, reply) => {
-      const rec = find(splitFile(req.params.file).id, req.params.CallSid);
+      const rec = find(callFileId(req.params.file), req.params.CallSid);
       core.store.recordings.delete(rec.sid);
       meters.delete(rec.sid);
       return reply.code(204).send();
     });
 
     app.post('/Calls/:CallSid/Recordings/:file', (req: CallFileReq) => {
-      const rec = find(splitFile(req.params.file).id, req.params.CallSid);
+      const rec = find(callFileId(req.params.file), req.params.CallSid);
       const p = asParams(req.body);
       const status = str(p, 'Status');
       const meter = meters.get(rec.sid);
