@@ -91,7 +91,7 @@ export async function startFakeRecordingWorkers(
   activities: ReturnType<typeof fakeRecordingActivities>,
 ): Promise<{ twilioTaskQueue: string; stop(): Promise<void> }> {
   const connection = await NativeConnection.connect({
-    address: (await import('vitest')).inject('temporalAddress'),
+    address: inject('temporalAddress'),
   });
   const twilioTaskQueue = `${taskQueue}-twilio`;
   const main = await Worker.create({
