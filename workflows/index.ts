@@ -1,2 +1,3 @@
 export { callWorkflow } from './call/workflow';
 export { recordingWorkflow } from './recording/workflow';
+export { callRecordingControlWorkflow } from './call-recording/workflow';
