@@ -3,6 +3,9 @@ import { TWILIO_TASK_QUEUE } from '../workflows/shared/twilio-constants';
 import { parseAgentKeys } from './server/agents/keys';
 import { smsConfigFields } from './server/sms/config';
 import { campaignConfigFields } from './campaign/config';
+import { transcriptionFields } from './transcription/config';
+import { redactionFields } from './redaction/config';
+import { recordingFields } from './recording/config';
 
 /** Raised when the environment does not describe a runnable process; names every bad variable. */
 export class ConfigError extends Error {
@@ -121,6 +124,9 @@ const schema = z.object({
   ...agentFields,
   ...smsConfigFields,
   ...campaignConfigFields,
+  ...transcriptionFields,
+  ...redactionFields,
+  ...recordingFields,
 });
 /** Cross-field rules run after every field parsed; the shape stays one plain object. */
 const checkedSchema = schema.superRefine(agentGroup);

@@ -28,7 +28,11 @@ export type {
   UpdateCallInput,
 } from './calls';
 export type { MessageSummary, SendMessageInput } from './messages';
-export type { RecordingSummary } from './recordings';
+export type {
+  RecordingSummary,
+  StartCallRecordingInput,
+  UpdateCallRecordingInput,
+} from './recordings';
 export type {
   AddParticipantInput,
   ParticipantRef,

@@ -8,6 +8,7 @@ import { callSnapshotQuery } from '../../workflows/call/definitions';
 import { callWorkflowId } from '../../workflows/shared/ids';
 import { maskPhone } from '../../workflows/shared/phone';
 import { alertForCall } from './alerts-commands';
+import { callRecordingCommands } from './call-recording-commands';
 
 const CALL_SID = /^CA[0-9a-f]{32}$/;
 
@@ -44,6 +45,7 @@ async function callAlerts(
 
 export function callCommands(program: Command, config: () => Config): void {
   const call = program.command('call').description('inspect calls through Temporal');
+  callRecordingCommands(call, config);
 
   call
     .command('show <callSid>')

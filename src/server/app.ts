@@ -15,6 +15,7 @@ import { webhookMetricsHook } from '../metrics/webhook';
 import { OPS_PREFIX, opsPlugin } from './ops/plugin';
 import { SMS_PREFIX, smsPlugin, type ConsentHook } from './sms/plugin';
 import { VOICE_PREFIX, voicePlugin } from './voice/plugin';
+import { recordingPlugin } from './recording/plugin';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -60,6 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(metricsPlugin);
   await app.register(voicePlugin, { prefix: VOICE_PREFIX });
   await app.register(agentsPlugin, { prefix: VOICE_PREFIX });
+  await app.register(recordingPlugin, { prefix: VOICE_PREFIX });
   await app.register(opsPlugin, { prefix: OPS_PREFIX });
   await app.register(debuggerPlugin, { prefix: DEBUGGER_PREFIX });
   await app.register(smsPlugin, {

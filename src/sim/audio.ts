@@ -23,11 +23,10 @@ function hasTool(name: string): Promise<boolean> {
   return probe;
 }
 
-/** Writes a RIFF/WAVE header and PCM samples: a quiet 440 Hz tone for the given length. */
-export function toneWav(seconds: number, channels: 1 | 2 = 1): Buffer {
-  const frames = Math.max(1, Math.round(seconds * SAMPLE_RATE));
+/** A 44-byte RIFF/WAVE header for 16-bit PCM at 8 kHz. */
+function wavHeader(frames: number, channels: 1 | 2): Buffer {
   const dataSize = frames * channels * 2;
-  const buf = Buffer.alloc(44 + dataSize);
+  const buf = Buffer.alloc(44);
   buf.write('RIFF', 0, 'ascii');
   buf.writeUInt32LE(36 + dataSize, 4);
   buf.write('WAVE', 8, 'ascii');
@@ -41,11 +40,61 @@ export function toneWav(seconds: number, channels: 1 | 2 = 1): Buffer {
   buf.writeUInt16LE(16, 34);
   buf.write('data', 36, 'ascii');
   buf.writeUInt32LE(dataSize, 40);
-  for (let i = 0; i < frames; i++) {
+  return buf;
+}
+
+function toneFrames(seconds: number): number {
+  return Math.max(1, Math.round(seconds * SAMPLE_RATE));
+}
+
+/** PCM of the tone from frame `from` (exclusive `to`): the same bytes whichever way it is cut. */
+function toneSamples(from: number, to: number, channels: 1 | 2): Buffer {
+  const buf = Buffer.alloc((to - from) * channels * 2);
+  for (let i = from; i < to; i++) {
     const sample = Math.round(Math.sin((2 * Math.PI * 440 * i) / SAMPLE_RATE) * 3000);
-    for (let c = 0; c < channels; c++) buf.writeInt16LE(sample, 44 + (i * channels + c) * 2);
+    for (let c = 0; c < channels; c++) buf.writeInt16LE(sample, ((i - from) * channels + c) * 2);
   }
   return buf;
+}
+
+/** Writes a RIFF/WAVE header and PCM samples: a quiet 440 Hz tone for the given length. */
+export function toneWav(seconds: number, channels: 1 | 2 = 1): Buffer {
+  const frames = toneFrames(seconds);
+  return Buffer.concat([wavHeader(frames, channels), toneSamples(0, frames, channels)]);
+}
+
+/** The size in bytes of `toneWav(seconds, channels)`. */
+export function toneWavSize(seconds: number, channels: 1 | 2 = 1): number {
+  return 44 + toneFrames(seconds) * channels * 2;
+}
+
+/** The seconds of tone whose WAV is about `bytes` long. */
+export function toneSecondsForSize(bytes: number, channels: 1 | 2 = 1): number {
+  return Math.max(1, (bytes - 44) / (SAMPLE_RATE * channels * 2));
+}
+
+// 440 Hz at 8 kHz repeats exactly every 200 frames (11 cycles), so a chunk that is a multiple
+// of 200 frames can be made once and sent again and again.
+const PERIOD_FRAMES = 200;
+const CHUNK_FRAMES = PERIOD_FRAMES * 80;
+const chunkCache = new Map<number, Buffer>();
+
+/**
+ * The bytes of `toneWav(seconds, channels)` a chunk at a time, so a recording of tens of MB is
+ * served without being held in memory (one shared 32–64 KB chunk is reused).
+ */
+export function* toneWavChunks(seconds: number, channels: 1 | 2 = 1): Generator<Buffer> {
+  const frames = toneFrames(seconds);
+  yield wavHeader(frames, channels);
+  let chunk = chunkCache.get(channels);
+  if (!chunk) {
+    chunk = toneSamples(0, CHUNK_FRAMES, channels);
+    chunkCache.set(channels, chunk);
+  }
+  for (let at = 0; at < frames; at += CHUNK_FRAMES) {
+    const n = Math.min(CHUNK_FRAMES, frames - at);
+    yield n === CHUNK_FRAMES ? chunk : chunk.subarray(0, n * channels * 2);
+  }
 }
 
 export interface WavInfo {

@@ -26,6 +26,8 @@ export function describeEntry(e: TranscriptEntry): string {
       return `${t}  … caller silent at <${e.verb}> for ${e.seconds}s`;
     case 'recording':
       return `${t}  ⏺ recording ${e.recordingSid} (${e.durationSec}s, ${e.source})`;
+    case 'recording-control':
+      return `${t}  ⏺ recording ${e.recordingSid} ${e.status}${e.pauseBehavior ? ` (${e.pauseBehavior})` : ''}`;
     case 'leg':
       return `${t}  ↳ leg ${e.legSid} to ${e.to}: ${e.status}`;
     case 'conference':

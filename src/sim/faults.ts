@@ -43,10 +43,21 @@ export interface RestFaults {
   retryAfterSeconds?: number;
 }
 
+/** Faults on recording media downloads (`/Recordings/{Sid}`, `.wav`). */
+export interface MediaFaults {
+  /** Close the connection after this many bytes of the body (Content-Length promises them all). */
+  interruptAfterBytes?: number;
+  /** How many downloads to interrupt before serving whole files again (default: every one). */
+  times?: number;
+  /** Only these recordings (default: all). */
+  recordingSids?: string[];
+}
+
 export interface Faults {
   callbacks?: CallbackFaults;
   webhooks?: WebhookFaults;
   rest?: RestFaults;
+  media?: MediaFaults;
 }
 
 /** Global faults, mutable while the simulator runs; decisions use a seeded generator. */
@@ -73,6 +84,21 @@ export class FaultState {
     if (this.burstLeft > 0) this.burstLeft -= 1;
     if (fail) this.restErrors += 1;
     return fail;
+  }
+
+  /**
+   * Byte count at which to cut this download of `recordingSid`, or undefined to serve it whole;
+   * counts down `media.times`.
+   */
+  takeMediaInterruption(recordingSid: string): number | undefined {
+    const media = this.current.media;
+    if (media?.interruptAfterBytes === undefined) return undefined;
+    if (media.recordingSids && !media.recordingSids.includes(recordingSid)) return undefined;
+    if (media.times !== undefined) {
+      if (media.times <= 0) return undefined;
+      media.times--;
+    }
+    return media.interruptAfterBytes;
   }
 
   chance(probability: number | undefined): boolean {

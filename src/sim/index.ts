@@ -3,7 +3,14 @@ export type { CallRun, SimulatorOptions, MessageOutcome } from './core';
 export { DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN } from './core';
 export type { InboundCallOptions, StartedCall } from './calls';
 export type { PartyScript, GatherInput, RecordInput, Answer, AnsweredBy, VerbName } from './script';
-export type { Faults, CallbackFaults, RestFaults, WebhookFaults, CallbackKind } from './faults';
+export type {
+  Faults,
+  CallbackFaults,
+  RestFaults,
+  WebhookFaults,
+  MediaFaults,
+  CallbackKind,
+} from './faults';
 export type { TranscriptEntry } from './transcript';
 export { Transcript } from './transcript';
 export type { InboundSms, InboundSmsResult } from './messaging';

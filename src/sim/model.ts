@@ -77,6 +77,8 @@ export interface RecordingRecord {
   /** What the recorded party said, synthesised into the media. */
   text: string;
   media?: Buffer;
+  /** Large media made on each request (a tone of this length), never held in memory. */
+  generated?: { seconds: number; channels: 1 | 2 };
   statusCallback?: { url: string; method: 'GET' | 'POST'; events: string[] };
 }
 

@@ -1,8 +1,10 @@
-import { synthesizeWav } from './audio';
+import { readFile } from 'node:fs/promises';
+import { readWavInfo, synthesizeWav, toneSecondsForSize } from './audio';
 import type { CallLeg } from './call-leg';
 import type { SimCore } from './core';
 import { rfc2822 } from './dates';
 import type { RecordingRecord, RecordingSource } from './model';
+import type { RecordInput } from './script';
 import { API_VERSION } from './serialize';
 import type { HttpMethod } from './webhook-client';
 
@@ -64,6 +66,7 @@ export interface NewRecording {
   callSid: string;
   conferenceSid?: string;
   channels?: 1 | 2;
+  track?: RecordingRecord['track'];
   callback?: RecordingCallbackConfig;
 }
 
@@ -81,7 +84,7 @@ export function openRecording(
     status: 'in-progress',
     source: spec.source,
     channels: spec.channels ?? 1,
-    track: spec.channels === 2 ? 'both' : 'inbound',
+    track: spec.track ?? (spec.channels === 2 ? 'both' : 'inbound'),
     duration: 0,
     startTime: now,
     dateCreated: now,
@@ -95,27 +98,66 @@ export function openRecording(
   return rec;
 }
 
-/** Completes a recording with real media: synthesised speech, or a tone when no TTS exists. */
+/** What a completed recording holds: scripted speech, a given WAV file, or large generated media. */
+export type RecordedAudio = Pick<RecordInput, 'audioFile' | 'sizeBytes'>;
+
+/**
+ * Completes a recording with real media: a given WAV file as it is, a generated tone of a given
+ * size, or synthesised speech (a tone when no TTS exists).
+ */
 export async function completeRecording(
   core: SimCore,
   leg: CallLeg | undefined,
   rec: RecordingRecord,
   text: string,
   durationSec: number,
+  audio: RecordedAudio = {},
 ): Promise<RecordingRecord> {
   rec.text = text;
-  rec.duration = Math.max(1, Math.round(durationSec));
-  rec.media = await synthesizeWav(text, rec.duration, rec.channels);
+  if (audio.audioFile) {
+    rec.media = await readFile(audio.audioFile);
+    const info = readWavInfo(rec.media);
+    rec.channels = info.channels === 2 ? 2 : 1;
+    rec.duration = Math.max(1, Math.round(info.durationSec));
+  } else if (audio.sizeBytes) {
+    const seconds = toneSecondsForSize(audio.sizeBytes, rec.channels);
+    rec.generated = { seconds, channels: rec.channels };
+    rec.duration = Math.max(1, Math.round(seconds));
+  } else {
+    rec.duration = Math.max(1, Math.round(durationSec));
+    rec.media = await synthesizeWav(text, rec.duration, rec.channels);
+  }
   rec.status = 'completed';
   rec.dateUpdated = leg?.now() ?? core.now();
   notifyRecording(core, leg, rec);
   return rec;
 }
 
-/** An empty recording: Twilio reports it `absent` (16102: silent) and keeps no media. */
-export function absentRecording(core: SimCore, leg: CallLeg, rec: RecordingRecord): void {
+/**
+ * A recording with nothing worth keeping: Twilio reports it `absent` and keeps no media, with
+ * 16101 (too short) or 16102 (silent).
+ */
+export function absentRecording(
+  core: SimCore,
+  leg: CallLeg,
+  rec: RecordingRecord,
+  errorCode: 16101 | 16102 = 16102,
+): void {
   rec.status = 'absent';
-  rec.errorCode = 16102;
+  rec.errorCode = errorCode;
   rec.dateUpdated = leg.now();
+  notifyRecording(core, leg, rec);
+}
+
+/** A recording Twilio could not process: `failed`, no media, ErrorCode as scripted. */
+export function failedRecording(
+  core: SimCore,
+  leg: CallLeg | undefined,
+  rec: RecordingRecord,
+  errorCode: number | undefined,
+): void {
+  rec.status = 'failed';
+  rec.errorCode = errorCode ?? null;
+  rec.dateUpdated = leg?.now() ?? core.now();
   notifyRecording(core, leg, rec);
 }

@@ -24,6 +24,19 @@ export interface RecordInput {
   /** A key pressed to end the recording (must be one of the verb's finishOnKey keys). */
   finishOnKey?: string;
   silent?: boolean;
+  /**
+   * A WAV file that is the recording (e.g. speech made with `flite -voice rms`), served as it is:
+   * its rate and channels are kept and its length is the RecordingDuration.
+   */
+  audioFile?: string;
+  /** A tone of about this many bytes (8 kHz 16-bit), made on each download: large media. */
+  sizeBytes?: number;
+  /**
+   * How the recording ends instead of `completed`: `too-short` is absent with 16101, `silent`
+   * absent with 16102 (as an empty recording), `failed` is failed with `errorCode` if given.
+   */
+  outcome?: 'too-short' | 'silent' | 'failed';
+  errorCode?: number;
 }
 
 export type VerbName =
@@ -49,6 +62,8 @@ export interface PartyScript {
   gathers?: GatherInput[];
   /** Consumed in order by each <Record>. */
   records?: RecordInput[];
+  /** What a recording started over REST (`POST /Calls/{Sid}/Recordings`) holds; default a tone. */
+  callRecording?: RecordInput;
   /** The party hangs up before the verb after this many verbs. */
   hangupAfterVerbs?: number;
   /** The party hangs up in the middle of the first verb with this name. */

@@ -76,7 +76,12 @@ export function messageJson(accountSid: string, m: MessageRecord): Record<string
   };
 }
 
-export function recordingJson(accountSid: string, r: RecordingRecord): Record<string, unknown> {
+/** `mediaBase` (the API's origin) makes `media_url` absolute, as Twilio returns it. */
+export function recordingJson(
+  accountSid: string,
+  r: RecordingRecord,
+  mediaBase = '',
+): Record<string, unknown> {
   const uri = `${accountPath(accountSid)}/Recordings/${r.sid}`;
   return {
     sid: r.sid,
@@ -95,7 +100,7 @@ export function recordingJson(accountSid: string, r: RecordingRecord): Record<st
     price: null,
     price_unit: 'USD',
     encryption_details: null,
-    media_url: `${uri}`,
+    media_url: `${mediaBase.replace(/\/$/, '')}${uri}`,
     uri: `${uri}.json`,
     subresource_uris: {
       transcriptions: `${uri}/Transcriptions.json`,

@@ -30,6 +30,13 @@ type Body =
     }
   | { type: 'silence'; verb: 'Gather' | 'Record'; seconds: number }
   | { type: 'recording'; recordingSid: string; durationSec: number; text: string; source: string }
+  /** A REST change to a call's recording: started, paused (with its PauseBehavior), resumed, stopped. */
+  | {
+      type: 'recording-control';
+      recordingSid: string;
+      status: 'in-progress' | 'paused' | 'stopped';
+      pauseBehavior?: 'skip' | 'silence';
+    }
   | { type: 'leg'; legSid: string; to: string; status: CallStatus }
   | { type: 'conference'; name: string; conferenceSid: string; event: string }
   | {

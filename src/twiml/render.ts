@@ -15,6 +15,8 @@ export interface RenderUrls {
   action(ref: ActionRef, on: 'gather' | 'dial' | 'record' | 'resume'): string;
   /** Absolute URL for recording status callbacks; without one, Twilio sends none. */
   recordingStatus?: string;
+  /** Absolute URL for Twilio's own transcription of a Record verb; without one, none is asked. */
+  transcription?: string;
 }
 
 function sayAttributes(verb: SayVerb): SayAttributes {
@@ -92,6 +94,9 @@ function addVerb(response: VoiceResponse, verb: TwimlVerb, urls: RenderUrls): vo
               recordingStatusCallback: urls.recordingStatus,
               recordingStatusCallbackEvent: ['completed', 'absent'],
             }
+          : {}),
+        ...(verb.recordingStatusCallback && urls.transcription
+          ? { transcribe: true, transcribeCallback: urls.transcription }
           : {}),
       });
       return;

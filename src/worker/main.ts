@@ -17,6 +17,7 @@ import { currentTracing, startTracing } from '../tracing/sdk';
 import { tracingClientInterceptors } from '../tracing/client';
 import { createWorker } from './create-worker';
 import { createTwilioWorker, twilioClientFromConfig } from './twilio-worker';
+import { recordingDeliverer, recordingDepsFromConfig } from './recording';
 
 /**
  * The callback inbox relay lives in the worker process, off the webhook server's event loop: it
@@ -63,7 +64,11 @@ async function main(): Promise<void> {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    deps: { db, campaign: campaignActivityConfig(config) },
+    deps: {
+      db,
+      campaign: campaignActivityConfig(config),
+      recording: recordingDepsFromConfig(config, log),
+    },
   });
   const twilioWorker = await createTwilioWorker({
     connection,
@@ -76,7 +81,12 @@ async function main(): Promise<void> {
   const campaign = createCampaignDeliverer(
     new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
   );
-  registerInboxMetrics(db, [call.family, campaign.family]);
+  const recording = recordingDeliverer(
+    config,
+    new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
+    log,
+  );
+  registerInboxMetrics(db, [call.family, campaign.family, recording.family]);
   const metrics =
     config.WORKER_METRICS_PORT === 0
       ? undefined
@@ -84,7 +94,7 @@ async function main(): Promise<void> {
   const stopRelay = startInboxRelay(
     {
       db,
-      deliverers: [call, campaign],
+      deliverers: [call, campaign, recording],
       log,
       windowMs: config.INBOX_BATCH_WINDOW_MS,
       maxAttempts: config.INBOX_MAX_ATTEMPTS,

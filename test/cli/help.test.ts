@@ -94,6 +94,26 @@ const commands: { name: string; file: string; args?: string[]; names: string[] }
   },
   { name: 'npm run cli', file: 'src/cli/main.ts', names: ['ivr', 'call', '--help'] },
   {
+    name: 'npm run recording',
+    file: 'src/cli/recording-main.ts',
+    names: [
+      'list',
+      'get',
+      'transcript',
+      'hold',
+      'release',
+      'purge',
+      'policy',
+      'rotate-key',
+      '--help',
+    ],
+  },
+  {
+    name: 'npm run bench:speech',
+    file: 'bench/speech-wer.ts',
+    names: ['--texts-file', '--json', '--help'],
+  },
+  {
     name: 'npm run doctor',
     file: 'src/doctor/main.ts',
     names: ['--json', '--timeout-ms', '--help'],

@@ -18,3 +18,7 @@ export const campaignWorkflowId = (campaignId: string): string => `campaign-${ca
 /** One workflow per contact; its tries are numbered inside it (`intent` keys carry the try). */
 export const attemptWorkflowId = (campaignId: string, contactId: number): string =>
   `outbound-${campaignId}-${contactId}`;
+export const RECORDING_WORKFLOW_TYPE = 'recordingWorkflow';
+const RECORDING_PREFIX = 'recording-';
+export const recordingWorkflowId = (recordingSid: string): string =>
+  `${RECORDING_PREFIX}${recordingSid}`;

@@ -26,6 +26,11 @@ export function voiceContext(app: FastifyInstance, prefix: string): VoiceContext
     eventPath,
     urlsFor: (workflowId, st) => ({
       action: (ref, on) => `${base}${eventPath(workflowId, ref.step, on, st)}`,
+      // Record and Dial verbs that ask for recording callbacks send them to the recording route.
+      recordingStatus: `${base}${prefix}/recording`,
+      ...(app.config.RECORDING_TWILIO_TRANSCRIBE
+        ? { transcription: `${base}${prefix}/recording/transcription` }
+        : {}),
     }),
   };
 }

@@ -11,6 +11,7 @@ import type { Exec, VerbResult } from '../exec';
 import {
   absentRecording,
   completeRecording,
+  failedRecording,
   openRecording,
   parseRecordingEvents,
   type RecordingCallbackConfig,
@@ -45,8 +46,18 @@ export async function record(exec: Exec, node: TwimlNode): Promise<VerbResult> {
     ...(callback ? { callback } : {}),
   });
 
-  const text = input?.silent ? '' : (input?.text ?? '');
-  if (text === '') {
+  if (input?.outcome === 'too-short' || input?.outcome === 'failed') {
+    // Under a second of audio, or a recording Twilio could not process: no action request.
+    leg.note({ type: 'input', verb: 'Record', speech: input.text ?? '' });
+    await leg.spend(500);
+    if (input.outcome === 'failed') failedRecording(core, leg, rec, input.errorCode);
+    else absentRecording(core, leg, rec, 16101);
+    return hangup ? callerHangsUp(exec) : NEXT;
+  }
+
+  const text = input?.silent || input?.outcome === 'silent' ? '' : (input?.text ?? '');
+  const hasAudio = Boolean(input?.audioFile || input?.sizeBytes);
+  if (input?.outcome === 'silent' || (text === '' && !hasAudio)) {
     leg.note({ type: 'silence', verb: 'Record', seconds: timeout });
     await leg.spend(timeout * 1000);
     // An empty recording triggers no action request; the call goes on with the next verb.
@@ -58,7 +69,10 @@ export async function record(exec: Exec, node: TwimlNode): Promise<VerbResult> {
   const duration = Math.min(input?.durationSec ?? Math.max(1, Math.ceil(words * 0.4)), maxLength);
   leg.note({ type: 'input', verb: 'Record', speech: text });
   await leg.spend(duration * 1000);
-  await completeRecording(core, leg, rec, text, duration);
+  await completeRecording(core, leg, rec, text, duration, {
+    ...(input?.audioFile ? { audioFile: input.audioFile } : {}),
+    ...(input?.sizeBytes ? { sizeBytes: input.sizeBytes } : {}),
+  });
   leg.note({
     type: 'recording',
     recordingSid: rec.sid,

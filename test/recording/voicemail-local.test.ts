@@ -1,0 +1,3 @@
+import { voicemailScenario } from './voicemail-scenario';
+
+voicemailScenario('local files', () => ({}));
