@@ -1,11 +1,9 @@
 import { optional } from './optional';
 import type { CallLeg, StatusCallbackConfig } from './call-leg';
-import { ConferenceRoom, type JoinOptions } from './conference-room';
 import type { CallRun, SimCore } from './core';
 import type { Next } from './exec';
 import { runLeg, takeInterrupt } from './interpreter';
 import { createLeg, ring } from './legs';
-import type { ParticipantRecord } from './model';
 import { completeRecording, openRecording, type RecordingCallbackConfig } from './recordings';
 import type { AnsweredBy, PartyScript } from './script';
 import { Transcript, type TranscriptEntry } from './transcript';
@@ -47,7 +45,7 @@ function statusConfig(
 }
 
 /** Runs a leg to its end and gathers the result once its callbacks have been delivered. */
-function track(core: SimCore, leg: CallLeg, body: () => Promise<void>): Promise<CallRun> {
+export function track(core: SimCore, leg: CallLeg, body: () => Promise<void>): Promise<CallRun> {
   const run = (async (): Promise<CallRun> => {
     try {
       await body();
@@ -128,11 +126,38 @@ export interface OutboundCallParams {
   recordingCallback?: RecordingCallbackConfig;
 }
 
-function amdResult(script: PartyScript, mode: 'Enable' | 'DetectMessageEnd'): AnsweredBy {
+export function amdResult(script: PartyScript, mode: 'Enable' | 'DetectMessageEnd'): AnsweredBy {
   if (script.answeredBy) return script.answeredBy;
   if (script.answer !== 'machine') return 'human';
   // With DetectMessageEnd Twilio reports a machine only once its greeting has ended.
   return mode === 'DetectMessageEnd' ? 'machine_end_beep' : 'machine_start';
+}
+
+/** Async AMD: Twilio posts AnsweredBy to the AMD status callback once it has decided. */
+export function sendAmdCallback(
+  core: SimCore,
+  leg: CallLeg,
+  url: string,
+  method: HttpMethod | undefined,
+): void {
+  const answeredBy = leg.record.answeredBy ?? 'unknown';
+  core.callbacks.send({
+    kind: 'amd',
+    event: answeredBy,
+    url,
+    method: method ?? 'POST',
+    group: leg.sid,
+    callSid: leg.sid,
+    at: leg.elapsedMs,
+    transcript: leg.transcript,
+    ...optional('faults', leg.callbackFaults),
+    params: {
+      AccountSid: core.accountSid,
+      CallSid: leg.sid,
+      AnsweredBy: answeredBy,
+      MachineDetectionDuration: answeredBy === 'human' ? '2100' : '4300',
+    },
+  });
 }
 
 /** A REST-created call: rings the party scripted for `To`, then runs its TwiML. */
@@ -161,25 +186,8 @@ export function startOutboundCall(core: SimCore, p: OutboundCallParams): CallLeg
     leg.answer();
     if (p.machineDetection) {
       leg.record.answeredBy = amdResult(script, p.machineDetection);
-      if (p.asyncAmd && p.asyncAmdStatusCallback) {
-        core.callbacks.send({
-          kind: 'amd',
-          event: leg.record.answeredBy,
-          url: p.asyncAmdStatusCallback,
-          method: p.asyncAmdStatusCallbackMethod ?? 'POST',
-          group: leg.sid,
-          callSid: leg.sid,
-          at: leg.elapsedMs,
-          transcript,
-          ...optional('faults', leg.callbackFaults),
-          params: {
-            AccountSid: core.accountSid,
-            CallSid: leg.sid,
-            AnsweredBy: leg.record.answeredBy,
-            MachineDetectionDuration: leg.record.answeredBy === 'human' ? '2100' : '4300',
-          },
-        });
-      }
+      if (p.asyncAmd && p.asyncAmdStatusCallback)
+        sendAmdCallback(core, leg, p.asyncAmdStatusCallback, p.asyncAmdStatusCallbackMethod);
     }
     const rec = p.record
       ? openRecording(core, leg, {
@@ -209,70 +217,8 @@ export function startOutboundCall(core: SimCore, p: OutboundCallParams): CallLeg
 }
 
 /** A REST `Status=canceled|completed` that arrived before the call was answered. */
-function canceledByRest(leg: CallLeg): boolean {
+export function canceledByRest(leg: CallLeg): boolean {
   if (leg.pending?.kind !== 'hangup') return false;
   takeInterrupt(leg);
   return true;
-}
-
-export interface ParticipantParams {
-  from: string;
-  to: string;
-  timeoutSec: number;
-  statusCallback?: StatusCallbackConfig;
-  join: JoinOptions;
-}
-
-/** REST `Participants.create`: dials `To` and puts the answered call into the conference. */
-export function dialParticipant(
-  core: SimCore,
-  room: ConferenceRoom,
-  p: ParticipantParams,
-): ParticipantRecord {
-  const script = core.partyFor(p.to);
-  const leg = createLeg(core, {
-    to: p.to,
-    from: p.from,
-    direction: 'outbound-api',
-    script,
-    transcript: new Transcript(),
-    options: optional('statusCallback', p.statusCallback),
-  });
-  const now = core.now();
-  const participant: ParticipantRecord = {
-    callSid: leg.sid,
-    conferenceSid: room.record.sid,
-    label: p.join.label,
-    status: 'queued',
-    muted: p.join.muted,
-    hold: false,
-    coaching: p.join.coaching,
-    callSidToCoach: p.join.callSidToCoach,
-    startConferenceOnEnter: p.join.startConferenceOnEnter,
-    endConferenceOnExit: p.join.endConferenceOnExit,
-    holdUrl: null,
-    dateCreated: now,
-    dateUpdated: now,
-  };
-  core.store.putParticipant(participant);
-  void track(core, leg, async () => {
-    await new Promise((r) => setImmediate(r));
-    const answered = await ring(leg, p.timeoutSec);
-    if (!answered) {
-      core.store.deleteParticipant(room.record.sid, leg.sid);
-      return;
-    }
-    leg.answer();
-    const target = room.ended ? ConferenceRoom.named(core, room.record.friendlyName) : room;
-    const stayMs = Math.min(script.conferenceStayMs ?? core.maxConferenceMs, core.maxConferenceMs);
-    const reason = await target.join(leg, p.join, stayMs);
-    if (reason === 'interrupted') {
-      const next = takeInterrupt(leg);
-      if (next) await runLeg(core, leg, next);
-      return;
-    }
-    leg.note({ type: 'hangup', by: reason === 'stay-elapsed' ? 'caller' : 'conference' });
-    leg.finish('completed');
-  });
-  return participant;
 }

@@ -2,6 +2,7 @@ import { CallLeg, type LegOptions, type StatusCallbackConfig } from './call-leg'
 import type { SimCore } from './core';
 import type { CallDirection, CallRecord } from './model';
 import type { PartyScript } from './script';
+import { ringOutcome } from './sip';
 import type { Transcript } from './transcript';
 
 export interface NewLeg {
@@ -54,7 +55,8 @@ export function statusCallbackConfig(
  */
 export async function ring(leg: CallLeg, timeoutSec: number, payer?: CallLeg): Promise<boolean> {
   const script = leg.script;
-  const answer = script.answer ?? 'answer';
+  const { answer, sipCode } = ringOutcome(leg.core, leg);
+  if (sipCode !== undefined) leg.sipResponseCode = sipCode;
   leg.emitInitiated();
   if (answer === 'failed') {
     leg.finish('failed');

@@ -93,6 +93,8 @@ export interface ConferenceRecord {
 export type ParticipantStatus =
   'queued' | 'connecting' | 'ringing' | 'connected' | 'complete' | 'failed';
 
+export type BeepMode = 'true' | 'false' | 'onEnter' | 'onExit';
+
 export interface ParticipantRecord {
   callSid: string;
   conferenceSid: string;
@@ -105,6 +107,10 @@ export interface ParticipantRecord {
   startConferenceOnEnter: boolean;
   endConferenceOnExit: boolean;
   holdUrl: string | null;
+  /** What the participant hears while held (from HoldUrl, or Twilio's default music); null when not held. */
+  holdMusic: string[] | null;
+  /** `true`, `false`, `onEnter` or `onExit`: when the conference beeps for this participant. */
+  beep: BeepMode;
   dateCreated: Date;
   dateUpdated: Date;
 }

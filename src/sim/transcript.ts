@@ -32,6 +32,8 @@ type Body =
   | { type: 'recording'; recordingSid: string; durationSec: number; text: string; source: string }
   | { type: 'leg'; legSid: string; to: string; status: CallStatus }
   | { type: 'conference'; name: string; conferenceSid: string; event: string }
+  /** Put on or taken off hold in a conference; `music` is what the held party hears (empty: silence). */
+  | { type: 'hold'; held: boolean; music: string[] }
   | {
       type: 'callback';
       kind: CallbackKind;

@@ -14,6 +14,7 @@ import { runLeg } from '../interpreter';
 import { createLeg, statusCallbackConfig } from '../legs';
 import type { CallStatus } from '../model';
 import { isValidVoiceAddress, normalizeDialNumber } from '../phone';
+import { ringOutcome } from '../sip';
 import { completeRecording, openRecording, parseRecordingEvents } from '../recordings';
 import type { TwimlNode } from '../twiml';
 import { joinConference } from './conference';
@@ -88,23 +89,25 @@ export async function dial(exec: Exec, node: TwimlNode): Promise<VerbResult> {
   });
 
   // Every noun rings at once; the first to answer wins and the others are canceled.
+  const outcomes = new Map(children.map(({ child }) => [child, ringOutcome(core, child)]));
+  const answerOf = (child: CallLeg) => outcomes.get(child)?.answer ?? 'answer';
   for (const { child } of children) {
+    const sipCode = outcomes.get(child)?.sipCode;
+    if (sipCode !== undefined) child.sipResponseCode = sipCode;
     leg.note({ type: 'leg', legSid: child.sid, to: child.record.to, status: 'queued' });
     child.emitInitiated();
-    if ((child.script.answer ?? 'answer') === 'failed') child.finish('failed');
+    if (answerOf(child) === 'failed') child.finish('failed');
     else child.setStatus('ringing');
   }
   const winner = children.find(({ child }) => {
-    const answer = child.script.answer ?? 'answer';
+    const answer = answerOf(child);
     return (
       !child.ended &&
       (answer === 'answer' || answer === 'machine') &&
       (child.script.ringSeconds ?? 2) <= timeout
     );
   });
-  const anyRinging = children.some(
-    ({ child }) => !child.ended && (child.script.answer ?? 'answer') !== 'busy',
-  );
+  const anyRinging = children.some(({ child }) => !child.ended && answerOf(child) !== 'busy');
   const ringMs = winner
     ? (winner.child.script.ringSeconds ?? 2) * 1000
     : anyRinging
@@ -115,7 +118,7 @@ export async function dial(exec: Exec, node: TwimlNode): Promise<VerbResult> {
     if (child.ended) continue;
     child.elapsedMs += ringMs;
     if (winner?.child === child) continue;
-    const answer = child.script.answer ?? 'answer';
+    const answer = answerOf(child);
     child.finish(winner ? 'canceled' : answer === 'busy' ? 'busy' : 'no-answer');
   }
   for (const { child } of children) {
