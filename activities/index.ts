@@ -1,5 +1,6 @@
 import type { Db } from '../src/db/pool';
 import { createCallActivities } from './call/call-log';
+import { createConferenceActivities } from './conference/audit';
 
 export interface ActivityDeps {
   db: Db;
@@ -9,6 +10,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createCallActivities(deps),
+    ...createConferenceActivities(deps),
   };
 }
 

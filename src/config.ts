@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TWILIO_TASK_QUEUE } from '../workflows/shared/twilio-constants';
 import { parseAgentKeys } from './server/agents/keys';
+import { conferenceFields } from './conference/config';
 
 /** Raised when the environment does not describe a runnable process; names every bad variable. */
 export class ConfigError extends Error {
@@ -117,6 +118,7 @@ const schema = z.object({
     .union([z.literal(''), z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })])
     .default(''),
   ...agentFields,
+  ...conferenceFields,
 });
 /** Cross-field rules run after every field parsed; the shape stays one plain object. */
 const checkedSchema = schema.superRefine(agentGroup);

@@ -1,1 +1,2 @@
 export { callWorkflow } from './call/workflow';
+export { conferenceWorkflow } from './conference/workflow';

@@ -13,6 +13,7 @@ import { metricsPlugin } from './metrics/plugin';
 import { webhookMetricsHook } from '../metrics/webhook';
 import { OPS_PREFIX, opsPlugin } from './ops/plugin';
 import { VOICE_PREFIX, voicePlugin } from './voice/plugin';
+import { CONFERENCE_PREFIX, conferencePlugin } from './conference/plugin';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -58,5 +59,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(agentsPlugin, { prefix: VOICE_PREFIX });
   await app.register(opsPlugin, { prefix: OPS_PREFIX });
   await app.register(debuggerPlugin, { prefix: DEBUGGER_PREFIX });
+  await app.register(conferencePlugin, { prefix: CONFERENCE_PREFIX });
   return app;
 }

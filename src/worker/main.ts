@@ -6,6 +6,7 @@ import { createPool, type Db } from '../db/pool';
 import { IvrRegistry } from '../ivr/registry';
 import { createLogger } from '../logger';
 import { createCallDeliverer } from '../inbox/call-deliverer';
+import { createConferenceDeliverer } from '../inbox/conference-deliverer';
 import type { Deliverer, InboxLog } from '../inbox/deliverer';
 import { startMetricsServer } from '../metrics/http-server';
 import { registerInboxMetrics } from '../metrics/inbox';
@@ -71,7 +72,12 @@ async function main(): Promise<void> {
     twilio: twilioClientFromConfig(config),
   });
   const call = callDeliverer(config, connection, db, log);
-  registerInboxMetrics(db, [call.family]);
+  const conference = createConferenceDeliverer({
+    temporal: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    log,
+  });
+  registerInboxMetrics(db, [call.family, conference.family]);
   const metrics =
     config.WORKER_METRICS_PORT === 0
       ? undefined
@@ -79,7 +85,7 @@ async function main(): Promise<void> {
   const stopRelay = startInboxRelay(
     {
       db,
-      deliverers: [call],
+      deliverers: [call, conference],
       log,
       windowMs: config.INBOX_BATCH_WINDOW_MS,
       maxAttempts: config.INBOX_MAX_ATTEMPTS,

@@ -17,3 +17,8 @@ export const ConferenceNameKey = defineSearchAttributeKey(
   'ConferenceName',
   SearchAttributeType.KEYWORD,
 );
+/** Every CallSid that has been in a conference: find a conference by any participant's call. */
+export const ParticipantCallSidsKey = defineSearchAttributeKey(
+  'ParticipantCallSids',
+  SearchAttributeType.KEYWORD_LIST,
+);
