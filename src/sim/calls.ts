@@ -111,6 +111,12 @@ export function startInboundCall(core: SimCore, opts: InboundCallOptions): Start
 export interface OutboundCallParams {
   to: string;
   from: string;
+  /** Twilio's `CallerId`: what the callee sees instead of From. */
+  callerId?: string;
+  /** BYOC trunk (BY sid) the call leaves through. */
+  byoc?: string;
+  /** `SipAuthUsername`/`SipAuthPassword` for a `sip:` To that challenges. */
+  sipAuth?: { username: string; password: string };
   url?: string;
   twiml?: string;
   method: HttpMethod;
@@ -166,11 +172,13 @@ export function startOutboundCall(core: SimCore, p: OutboundCallParams): CallLeg
   const script = core.partyFor(p.to);
   const leg = createLeg(core, {
     to: p.to,
-    from: p.from,
+    from: p.callerId ?? p.from,
     direction: 'outbound-api',
     script,
     transcript,
     options: {
+      ...optional('byoc', p.byoc),
+      ...optional('sipAuth', p.sipAuth),
       ...optional('statusCallback', p.statusCallback),
       ...optional('fallbackUrl', p.fallbackUrl),
       ...optional('fallbackMethod', p.fallbackMethod),

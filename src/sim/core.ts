@@ -1,6 +1,7 @@
 import type { CallLeg } from './call-leg';
 import { CallbackDispatcher } from './callbacks';
 import type { ConferenceRoom } from './conference-room';
+import type { SimQueue } from './queues';
 import { FaultState } from './faults';
 import { newSid, type SidPrefix } from './ids';
 import type { CallStatus } from './model';
@@ -66,6 +67,8 @@ export class SimCore {
   readonly parties = new Map<string, PartyScript>();
   readonly live = new Map<string, CallLeg>();
   readonly rooms = new Map<string, ConferenceRoom>();
+  /** Call queues by name (`<Enqueue>`, `<Dial><Queue>`). */
+  readonly queues = new Map<string, SimQueue>();
   readonly runs = new Map<string, Promise<CallRun>>();
   /** Run when a leg ends (REST-started recordings complete then). */
   readonly legEndHooks: ((leg: CallLeg) => void)[] = [];
@@ -96,8 +99,10 @@ export class SimCore {
     return newSid(prefix, this.random);
   }
 
+  /** A `sip:` address matches its script with or without its URI parameters and headers. */
   partyFor(address: string): PartyScript {
-    return this.parties.get(address) ?? DEFAULT_SCRIPT;
+    const bare = address.startsWith('sip:') ? (address.split(/[;?]/)[0] ?? address) : address;
+    return this.parties.get(address) ?? this.parties.get(bare) ?? DEFAULT_SCRIPT;
   }
 
   recordingUrl(recordingSid: string): string {

@@ -30,6 +30,8 @@ export function describeEntry(e: TranscriptEntry): string {
       return `${t}  ↳ leg ${e.legSid} to ${e.to}: ${e.status}`;
     case 'conference':
       return `${t}  👥 ${e.event} ${e.name}`;
+    case 'queue':
+      return `${t}  ☰ ${e.event} ${e.name}${e.position !== undefined ? ` at #${e.position}` : ''}`;
     case 'hold':
       return e.held
         ? `${t}  ⏸ on hold, hears ${e.music.length > 0 ? e.music.join(' | ') : 'SILENCE'}`

@@ -27,6 +27,7 @@ export function createLeg(core: SimCore, spec: NewLeg): CallLeg {
     dateCreated: now,
     dateUpdated: now,
     ...(spec.parentCallSid ? { parentCallSid: spec.parentCallSid } : {}),
+    ...(spec.options?.byoc ? { trunkSid: spec.options.byoc } : {}),
   };
   core.store.calls.set(record.sid, record);
   const leg = new CallLeg(core, record, spec.script, spec.transcript, spec.options);

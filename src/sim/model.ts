@@ -27,6 +27,8 @@ export interface CallRecord {
   duration?: number;
   answeredBy?: string;
   callerName?: string;
+  /** The BYOC trunk the call left through (Twilio's `trunk_sid`). */
+  trunkSid?: string;
 }
 
 export type MessageStatus =

@@ -7,7 +7,7 @@ import { fetchHoldMusic } from './hold-music';
 import { statusCallbackConfig } from './legs';
 import type { ConferenceRecord, ParticipantRecord } from './model';
 import { pageOf } from './paging';
-import { participantRouting } from './participant-routing';
+import { routingParams } from './routing-params';
 import { dialParticipant } from './participants';
 import { parseRecordingEvents } from './recordings';
 import {
@@ -92,7 +92,7 @@ export function participantRoutes(
     const to = str(p, 'To');
     if (!from) throw new TwilioApiError(21213, 400, "No 'From' number is specified");
     if (!to) throw new TwilioApiError(21201, 400, "No 'To' number is specified");
-    const routing = participantRouting(core, p, to);
+    const routing = routingParams(core, p, to);
     const timeoutSec = int(p, 'Timeout', 60);
     if (timeoutSec < 5 || timeoutSec > 600)
       throw apiErrors.invalidParam('Timeout', String(timeoutSec));

@@ -17,7 +17,7 @@ const BYOC_SID = /^BY[0-9a-fA-F]{32}$/;
  * and only routes phone numbers; `SipAuthUsername`/`SipAuthPassword` come together and only for
  * a `sip:` To; `CallerId` is what the callee sees, and must be a number when To is one (21212).
  */
-export function participantRouting(core: SimCore, p: Params, to: string): Routing {
+export function routingParams(core: SimCore, p: Params, to: string): Routing {
   if (!isValidVoiceAddress(to)) throw apiErrors.invalidTo(to);
   const out: Routing = {};
   const byoc = str(p, 'Byoc');
