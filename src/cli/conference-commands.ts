@@ -8,6 +8,7 @@ import {
   checkConferenceName,
   conferenceInput,
   conferenceStartOptions,
+  type ConferenceStart,
 } from '../conference/start';
 import { connectClient } from '../temporal/connect';
 import {
@@ -23,6 +24,24 @@ import { showConference, transferOutcome, waitForTransfer } from './conference-s
 import { maskNumbers, table, withDb } from './output';
 
 const CALL_SID = /^CA[0-9a-f]{32}$/;
+
+function checkCallSid(callSid: string): string {
+  if (!CALL_SID.test(callSid))
+    throw new Error(`--call "${callSid}" is not a CallSid (CA + 32 hex)`);
+  return callSid;
+}
+
+async function startConference(
+  client: Client,
+  config: Config,
+  start: ConferenceStart,
+): Promise<void> {
+  const input = conferenceInput(config, start);
+  await client.workflow.start(
+    CONFERENCE_WORKFLOW_TYPE,
+    conferenceStartOptions(input, config.TEMPORAL_TASK_QUEUE),
+  );
+}
 
 export interface ConferenceCliDeps {
   config: () => Config;
@@ -108,6 +127,24 @@ export function conferenceCommands(program: Command, deps: ConferenceCliDeps): v
         const out = await showConference(client, name, await audit, opts.json ?? false);
         console.log(maskNumbers(out));
       });
+    });
+
+  program
+    .command('start <name>')
+    .description("move a customer's live call into a new conference (hold music) and dial agent A")
+    .requiredOption('--call <callSid>', "the customer's live call")
+    .requiredOption('--agent <address>', "agent A's number, client: identity or sip: URI")
+    .option('--by <who>', 'operator named in the audit log (default: $USER)')
+    .action(async (name: string, opts: { call: string; agent: string; by?: string }) => {
+      await withClient((client) =>
+        startConference(client, deps.config(), {
+          name: checkConferenceName(name),
+          by: byOption(opts),
+          customerCallSid: checkCallSid(opts.call),
+          agent: checkAddress('--agent', opts.agent),
+        }),
+      );
+      console.log(`${name}: moving ${opts.call} into the conference; agent A will be dialed`);
     });
 
   program

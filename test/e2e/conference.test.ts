@@ -44,6 +44,20 @@ async function startTransfer(name: string, customer: string, to = AGENT_B): Prom
   return callSid;
 }
 
+/** A customer with agent A in `name`, nothing else going on (`conference start`). */
+async function startWithAgent(name: string, customer: string): Promise<string> {
+  const callSid = await stack.customerCall(customer);
+  await stack.cli('start', name, '--call', callSid, '--agent', AGENT_A, '--by', 'alice');
+  await stack.until(name, (s) => byLabel(s, 'agent-1')?.status === 'joined');
+  return callSid;
+}
+
+/** Ends the conference and waits for its workflow to close. */
+async function endConference(name: string): Promise<ConferenceSnapshot> {
+  await stack.cli('end', name, '--by', 'alice');
+  return stack.until(name, (s) => s.status === 'ended');
+}
+
 describe('conferences and warm transfer through the simulator', () => {
   beforeAll(async () => {
     stack = await ConferenceStack.start(loadIvr('test-line'), 31);
@@ -101,5 +115,109 @@ describe('conferences and warm transfer through the simulator', () => {
       actor: 'alice',
       participant: 'agent-1',
     });
+  });
+
+  it('B does not answer: the customer comes off hold, back with agent A', async () => {
+    const name = 'support-ticket-842194';
+    const B = '+15005550203';
+    stack.sim.setParty(B, { answer: 'no-answer' });
+    const customer = await startTransfer(name, '+15005550302', B);
+    const s = await stack.until(name, (x) => lastTransfer(x)?.phase === 'returned-to-agent');
+    // Twilio reports the failed add (participant-leave) and the leg's no-answer in either order.
+    expect(['no-answer', 'participant_add_failed']).toContain(lastTransfer(s)?.outcome);
+    expect(byLabel(s, 'agent-1')?.status).toBe('joined');
+    expect(byLabel(s, 'agent-2')?.status).toBe('failed');
+    const back = await stack.until(
+      name,
+      (x) =>
+        byLabel(x, 'customer')?.hold === false && byLabel(x, 'agent-2')?.callStatus === 'no-answer',
+    );
+    expect(back.voicemail).toBe(false);
+    heardOnlyMusicWhileHeld(stack.sim.core.live.get(customer)!.transcript.entries);
+    await endConference(name);
+  });
+
+  it('B declines after agent A has left: the customer goes to voicemail, never alone', async () => {
+    const name = 'support-ticket-842195';
+    const B = '+15005550204';
+    stack.sim.setParty(B, { answer: 'busy', answerDelayMs: 2500 });
+    const customer = await startTransfer(name, '+15005550303', B);
+    stack.sim.setParty('+15005550303', { answer: 'answer', records: [{ text: 'call me back' }] });
+    await stack.until(name, (x) => lastTransfer(x)?.phase === 'ringing');
+    await stack.cli('kick', name, 'agent-1', '--by', 'alice');
+    const s = await stack.until(name, (x) => x.voicemail && x.status === 'ended');
+    expect(lastTransfer(s)?.phase).toBe('voicemail');
+    expect(['busy', 'participant_add_failed']).toContain(lastTransfer(s)?.outcome);
+    const run = await stack.sim.waitForCall(customer);
+    const said = run.transcript.of('say').map((e) => e.text);
+    expect(said.some((t) => t.includes('leave a message'))).toBe(true);
+    const audit = await conferenceAudit(stack.live.db, name);
+    expect(audit.map((a) => a.action)).toEqual(
+      expect.arrayContaining(['transfer-voicemail', 'voicemail']),
+    );
+  });
+
+  it('a supervisor monitors (muted), coaches agent A, then barges in', async () => {
+    const name = 'support-ticket-842196';
+    await startWithAgent(name, '+15005550304');
+    const agentSid = byLabel(await stack.state(name), 'agent-1')!.callSid;
+
+    expect(await stack.cli('monitor', name, '--supervisor', SUPERVISOR, '--by', 'sam')).toContain(
+      'monitor supervisor-1',
+    );
+    let s = await stack.until(name, (x) => byLabel(x, 'supervisor-1')?.status === 'joined');
+    expect(byLabel(s, 'supervisor-1')).toMatchObject({ muted: true, coaching: false });
+
+    await stack.cli('coach', name, '--supervisor', SUPERVISOR, '--agent', 'agent-1', '--by', 'sam');
+    s = await stack.until(name, (x) => byLabel(x, 'supervisor-1')?.coaching === true);
+    const supSid = byLabel(s, 'supervisor-1')!.callSid;
+    const conferenceSid = s.conferenceSid!;
+    const atTwilio = await stack.twilio.conferences(conferenceSid).participants(supSid).fetch();
+    expect(atTwilio).toMatchObject({ coaching: true, callSidToCoach: agentSid, muted: false });
+
+    await stack.cli('barge', name, '--supervisor', SUPERVISOR, '--by', 'sam');
+    s = await stack.until(name, (x) => byLabel(x, 'supervisor-1')?.coaching === false);
+    expect(byLabel(s, 'supervisor-1')).toMatchObject({ muted: false, status: 'joined' });
+    // The supervisor stayed one participant throughout: modes change in place.
+    expect(s.participants.filter((p) => p.label?.startsWith('supervisor-'))).toHaveLength(1);
+
+    const audit = await conferenceAudit(stack.live.db, name);
+    expect(audit.filter((a) => a.actor === 'sam').map((a) => a.action)).toEqual([
+      'monitor',
+      'coach',
+      'barge',
+    ]);
+    await endConference(name);
+  });
+
+  it('mute, unmute, hold and unhold from the CLI, each audited with who and when', async () => {
+    const name = 'support-ticket-842197';
+    const customer = await startWithAgent(name, '+15005550305');
+    await stack.cli('mute', name, 'agent-1', '--by', 'olga');
+    await stack.until(name, (x) => byLabel(x, 'agent-1')?.muted === true);
+    await stack.cli('hold', name, customer, '--by', 'olga');
+    await stack.until(name, (x) => byLabel(x, 'customer')?.hold === true);
+    await stack.cli('unmute', name, 'agent-1', '--by', 'olga');
+    await stack.cli('unhold', name, 'customer', '--by', 'olga');
+    const s = await stack.until(
+      name,
+      (x) => byLabel(x, 'agent-1')?.muted === false && byLabel(x, 'customer')?.hold === false,
+    );
+    expect(s.eventsSeen).toBeGreaterThan(4);
+    heardOnlyMusicWhileHeld(stack.sim.core.live.get(customer)!.transcript.entries);
+
+    const refused = await stack.cli('mute', name, 'agent-9').catch((err: Error) => err.message);
+    expect(refused).toContain('no participant "agent-9"');
+
+    const audit = await conferenceAudit(stack.live.db, name);
+    const olga = audit.filter((a) => a.actor === 'olga');
+    expect(olga.map((a) => [a.action, a.participant])).toEqual([
+      ['mute', 'agent-1'],
+      ['hold', 'customer'],
+      ['unmute', 'agent-1'],
+      ['unhold', 'customer'],
+    ]);
+    for (const a of olga) expect(Date.parse(a.at)).not.toBeNaN();
+    await endConference(name);
   });
 });

@@ -105,6 +105,22 @@ export class ConferenceActions {
     }
   }
 
+  /** Takes the customer off hold; false when their call has gone meanwhile. */
+  async release(callSid: string): Promise<boolean> {
+    try {
+      await this.setHold(callSid, false);
+      return true;
+    } catch (err) {
+      await this.audit(
+        'unhold-failed',
+        'switchboard',
+        { label: 'customer', callSid },
+        { error: String(err) },
+      );
+      return false;
+    }
+  }
+
   async setHold(callSid: string, hold: boolean): Promise<void> {
     await this.twilio.updateParticipant({
       conferenceSid: this.sid,
@@ -134,7 +150,21 @@ export class ConferenceActions {
     const customer = this.state.customerCallSid as string;
     this.state.voicemail = true;
     this.state.version++;
-    await this.twilio.updateCall({ callSid: customer, url: this.state.input.voicemailUrl });
+    try {
+      await this.twilio.updateCall({ callSid: customer, url: this.state.input.voicemailUrl });
+    } catch (err) {
+      // The customer hung up meanwhile (21220): nobody is left to take a message from.
+      await this.audit(
+        'voicemail-failed',
+        'switchboard',
+        { label: 'customer', callSid: customer },
+        {
+          reason,
+          error: String(err),
+        },
+      );
+      return;
+    }
     await this.audit(
       'voicemail',
       'switchboard',
@@ -153,6 +183,8 @@ export class ConferenceActions {
 
   async moderate(req: ModerationRequest): Promise<ActionResult> {
     if (req.action === 'end') {
+      // Everyone leaves before Twilio's conference-end arrives: none of it is a customer left alone.
+      this.state.ending = true;
       await this.twilio.endConference(this.sid);
       const at = await this.audit('end', req.by);
       return { action: 'end', at };

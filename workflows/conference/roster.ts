@@ -22,6 +22,8 @@ export interface ParticipantView {
   speaking: boolean;
   /** Why it left (ReasonParticipantLeft) or how its call ended before joining (CallStatus). */
   reason: string | null;
+  /** The leg's final call status, for legs the conference dialed (no-answer, busy, completed…). */
+  callStatus: string | null;
   /** Position of the event that last set the flags. */
   sequenceNumber: number;
   timestamp: string | null;
@@ -86,6 +88,7 @@ function blank(callSid: string, label: string | null, address: string | null): P
     coaching: false,
     speaking: false,
     reason: null,
+    callStatus: null,
     sequenceNumber: -1,
     timestamp: null,
   };
@@ -113,7 +116,8 @@ function applyParticipantEvent(roster: Roster, e: ConferenceEvent & { callSid: s
     return;
   }
   if (e.event === 'participant-leave') {
-    p.status = 'left';
+    // A leg that leaves without having joined never reached the conference (participant_add_failed).
+    p.status = p.status === 'dialing' ? 'failed' : 'left';
     p.reason = e.reason ?? null;
     p.speaking = false;
     return;
@@ -136,6 +140,7 @@ function applyCallStatus(roster: Roster, e: ParticipantCallEvent): void {
   const p = roster.participants[e.callSid];
   // Only legs the conference dialed report here; anything else is not ours to list.
   if (!p || !isFinalStatus(e.callStatus)) return;
+  p.callStatus = e.callStatus;
   if (p.status === 'dialing') {
     // Answered legs that ended without a join (or whose join is still in flight) are told apart
     // by Twilio's final status: only `completed` means the party picked up.

@@ -33,6 +33,8 @@ export class ConferenceState {
   readonly transfers: TransferView[] = [];
   customerCallSid: string | undefined;
   voicemail = false;
+  /** An operator ended the conference: its participants leave before Twilio's conference-end. */
+  ending = false;
   /** Bumped on every change, so the main loop wakes on anything new. */
   version = 0;
   private labelCounts: Record<string, number> = {};
@@ -181,7 +183,13 @@ export class ConferenceState {
 
   /** The customer is in with no agent in reach: voicemail, once. */
   get needsVoicemail(): boolean {
-    if (this.voicemail || this.customerCallSid === undefined || this.ended) return false;
+    if (this.voicemail || this.ending || this.customerCallSid === undefined || this.ended) {
+      return false;
+    }
+    // Twilio is ending the conference: everyone leaves with this reason, the customer too.
+    if (Object.values(this.roster.participants).some((p) => p.reason === 'conference_ended')) {
+      return false;
+    }
     // Until the first agent is dialed the customer waits with hold music, as intended.
     const agentsCalled = Object.values(this.roster.participants).some((p) =>
       (p.label ?? '').startsWith('agent-'),

@@ -90,7 +90,7 @@ function targetFailure(
   pastDeadline: boolean,
 ): string | undefined {
   if (target === undefined) return 'not-dialed';
-  if (target.status === 'failed') return target.reason ?? 'failed';
+  if (target.status === 'failed') return target.callStatus ?? target.reason ?? 'failed';
   // B answered and hung up during the consultation: a decline.
   if (target.status === 'left') return target.reason ?? 'left';
   if (target.status === 'dialing' && pastDeadline) return 'no-answer';

@@ -93,7 +93,7 @@ export async function conferenceWorkflow(input: ConferenceInput): Promise<Confer
       if (step.kind !== 'complete' && target?.status === 'dialing')
         await act.cancel(target.callSid);
       if (step.kind === 'complete' || step.kind === 'return-to-agent') {
-        await act.setHold(state.customerCallSid as string, false);
+        await act.release(state.customerCallSid as string);
       }
       const now = Date.now();
       if (step.kind === 'complete') state.finishTransfer(t, 'completed', 'agent-left', now);
