@@ -27,6 +27,8 @@ export interface ParticipantView {
   /** Position of the event that last set the flags. */
   sequenceNumber: number;
   timestamp: string | null;
+  /** Position of the last speech-start/stop: speaking is ordered on its own events only. */
+  speech: { sequenceNumber: number; timestamp: string | null };
 }
 
 export interface ConferenceView {
@@ -91,6 +93,7 @@ function blank(callSid: string, label: string | null, address: string | null): P
     callStatus: null,
     sequenceNumber: -1,
     timestamp: null,
+    speech: { sequenceNumber: -1, timestamp: null },
   };
 }
 
@@ -116,8 +119,8 @@ function applyParticipantEvent(roster: Roster, e: ConferenceEvent & { callSid: s
     return;
   }
   if (e.event === 'participant-leave') {
-    // A leg that leaves without having joined never reached the conference (participant_add_failed).
-    p.status = p.status === 'dialing' ? 'failed' : 'left';
+    // A leg that never reached the conference leaves too, with participant_add_failed.
+    p.status = e.reason === 'participant_add_failed' ? 'failed' : 'left';
     p.reason = e.reason ?? null;
     p.speaking = false;
     return;
@@ -125,13 +128,16 @@ function applyParticipantEvent(roster: Roster, e: ConferenceEvent & { callSid: s
   if (!FLAG_EVENTS.has(e.event)) return;
   // Any event about a participant means it is in the conference, even one that arrives late.
   p.status = 'joined';
+  const speech = e.event === 'participant-speech-start' || e.event === 'participant-speech-stop';
+  if (speech && isLaterPosition(e.sequenceNumber, e.timestamp, p.speech)) {
+    p.speaking = e.event === 'participant-speech-start';
+    p.speech = { sequenceNumber: e.sequenceNumber, timestamp: e.timestamp };
+  }
   if (!isLaterPosition(e.sequenceNumber, e.timestamp, p)) return;
   // Every participant event carries the full Muted/Hold/Coaching state at its time.
   if (e.muted !== undefined) p.muted = e.muted;
   if (e.hold !== undefined) p.hold = e.hold;
   if (e.coaching !== undefined) p.coaching = e.coaching;
-  if (e.event === 'participant-speech-start') p.speaking = true;
-  if (e.event === 'participant-speech-stop') p.speaking = false;
   p.sequenceNumber = e.sequenceNumber;
   p.timestamp = e.timestamp;
 }
