@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TWILIO_TASK_QUEUE } from '../workflows/shared/twilio-constants';
 import { parseAgentKeys } from './server/agents/keys';
 import { conferenceFields } from './conference/config';
+import { sipFields } from './routing/config';
 
 /** Raised when the environment does not describe a runnable process; names every bad variable. */
 export class ConfigError extends Error {
@@ -119,6 +120,7 @@ const schema = z.object({
     .default(''),
   ...agentFields,
   ...conferenceFields,
+  ...sipFields,
 });
 /** Cross-field rules run after every field parsed; the shape stays one plain object. */
 const checkedSchema = schema.superRefine(agentGroup);

@@ -15,6 +15,8 @@ export interface RenderUrls {
   action(ref: ActionRef, on: 'gather' | 'dial' | 'record' | 'resume'): string;
   /** Absolute URL for recording status callbacks; without one, Twilio sends none. */
   recordingStatus?: string;
+  /** Digest credentials for a SIP URI (from config, so they never enter workflow history). */
+  sipAuth?: (uri: string) => { username: string; password: string } | undefined;
 }
 
 function sayAttributes(verb: SayVerb): SayAttributes {
@@ -74,9 +76,10 @@ function addVerb(response: VoiceResponse, verb: TwimlVerb, urls: RenderUrls): vo
           ? { recordingStatusCallback: urls.recordingStatus }
           : {}),
       });
-      if (verb.target.kind === 'number') dial.number(verb.target.to);
+      if (verb.target.kind === 'number')
+        dial.number(verb.target.byoc ? { byoc: verb.target.byoc } : {}, verb.target.to);
       else if (verb.target.kind === 'client') dial.client(verb.target.to);
-      else dial.sip(verb.target.to);
+      else dial.sip(urls.sipAuth?.(verb.target.to) ?? {}, verb.target.to);
       return;
     }
     case 'record':

@@ -76,6 +76,24 @@ export interface TransferNode {
   record?: boolean;
   /** Where a busy, unanswered or failed transfer goes (usually voicemail). */
   onNoAnswer: string;
+  /**
+   * Send `target` through the carrier route table (`npm run cli -- carrier-routes`): the server
+   * resolves it when the call starts and puts the result in `routes`. Absent in older IVRs.
+   */
+  carrierRouting?: boolean;
+  /**
+   * The routes to try in order: the first, then each fallback while the last answered busy,
+   * failed or with a SIP error. Filled in at call start (or written by hand); absent = `target`.
+   */
+  routes?: DialRoute[];
+}
+
+/** One way out for a transfer: a number over PSTN (optionally a BYOC trunk) or a SIP URI. */
+export interface DialRoute {
+  kind: 'number' | 'sip';
+  to: string;
+  /** BYOC trunk (BY sid) a number leaves through; absent = Twilio's own carriers. */
+  byoc?: string;
 }
 
 export interface VoicemailNode {

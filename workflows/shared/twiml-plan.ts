@@ -47,6 +47,8 @@ export interface GatherVerb {
 export interface DialTarget {
   kind: 'number' | 'client' | 'sip';
   to: string;
+  /** BYOC trunk (BY sid) a number is dialed through: `<Number byoc>`. */
+  byoc?: string;
 }
 export interface DialVerb {
   verb: 'dial';

@@ -1,3 +1,4 @@
+import { sipCredentialsFor } from '../../routing/config';
 import type { FastifyInstance } from 'fastify';
 import type { RenderUrls } from '../../twiml/render';
 import { tokenKeys, type TokenKeys } from '../tokens/keys';
@@ -26,6 +27,7 @@ export function voiceContext(app: FastifyInstance, prefix: string): VoiceContext
     eventPath,
     urlsFor: (workflowId, st) => ({
       action: (ref, on) => `${base}${eventPath(workflowId, ref.step, on, st)}`,
+      sipAuth: (uri) => sipCredentialsFor(app.config, uri),
     }),
   };
 }
