@@ -76,6 +76,7 @@ describe('conference callbacks duplicated and shuffled, and a worker killed mid-
     stack.sim.setFaults({});
     await stack.cli('end', name);
     await stack.until(name, (x) => x.status === 'ended');
+    await stack.closed(name, 'duplicated-callbacks');
   });
 
   it('callbacks posted shuffled and twice through the signed route leave the right list', async () => {
@@ -190,5 +191,6 @@ describe('conference callbacks duplicated and shuffled, and a worker killed mid-
     expect(atTwilio(cf)[customer]).toEqual({ muted: false, hold: false });
     await stack.cli('end', name);
     await stack.until(name, (x) => x.status === 'ended');
+    await stack.closed(name, 'worker-restart');
   });
 });

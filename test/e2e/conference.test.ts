@@ -53,9 +53,10 @@ async function startWithAgent(name: string, customer: string): Promise<string> {
 }
 
 /** Ends the conference and waits for its workflow to close. */
-async function endConference(name: string): Promise<ConferenceSnapshot> {
+async function endConference(name: string, scenario: string): Promise<ConferenceSnapshot> {
   await stack.cli('end', name, '--by', 'alice');
-  return stack.until(name, (s) => s.status === 'ended');
+  await stack.until(name, (s) => s.status === 'ended');
+  return stack.closed(name, scenario);
 }
 
 describe('conferences and warm transfer through the simulator', () => {
@@ -105,7 +106,8 @@ describe('conferences and warm transfer through the simulator', () => {
     expect(show).not.toContain(AGENT_B); // numbers are masked
 
     expect(await stack.cli('end', name, '--by', 'alice')).toContain('end');
-    const ended = await stack.until(name, (s) => s.status === 'ended');
+    await stack.until(name, (s) => s.status === 'ended');
+    const ended = await stack.closed(name, 'warm-transfer');
     expect(ended.participants.every((p) => p.status !== 'joined')).toBe(true);
     const audit = await conferenceAudit(stack.live.db, name);
     expect(audit.map((a) => a.action)).toEqual(
@@ -134,7 +136,7 @@ describe('conferences and warm transfer through the simulator', () => {
     );
     expect(back.voicemail).toBe(false);
     heardOnlyMusicWhileHeld(stack.sim.core.live.get(customer)!.transcript.entries);
-    await endConference(name);
+    await endConference(name, 'no-answer-back-to-agent');
   });
 
   it('B declines after agent A has left: the customer goes to voicemail, never alone', async () => {
@@ -145,7 +147,8 @@ describe('conferences and warm transfer through the simulator', () => {
     stack.sim.setParty('+15005550303', { answer: 'answer', records: [{ text: 'call me back' }] });
     await stack.until(name, (x) => lastTransfer(x)?.phase === 'ringing');
     await stack.cli('kick', name, 'agent-1', '--by', 'alice');
-    const s = await stack.until(name, (x) => x.voicemail && x.status === 'ended');
+    await stack.until(name, (x) => x.voicemail && x.status === 'ended');
+    const s = await stack.closed(name, 'voicemail');
     expect(lastTransfer(s)?.phase).toBe('voicemail');
     expect(['busy', 'participant_add_failed']).toContain(lastTransfer(s)?.outcome);
     const run = await stack.sim.waitForCall(customer);
@@ -187,7 +190,7 @@ describe('conferences and warm transfer through the simulator', () => {
       'coach',
       'barge',
     ]);
-    await endConference(name);
+    await endConference(name, 'supervision');
   });
 
   it('mute, unmute, hold and unhold from the CLI, each audited with who and when', async () => {
@@ -218,6 +221,6 @@ describe('conferences and warm transfer through the simulator', () => {
       ['unhold', 'customer'],
     ]);
     for (const a of olga) expect(Date.parse(a.at)).not.toBeNaN();
-    await endConference(name);
+    await endConference(name, 'moderation');
   });
 });

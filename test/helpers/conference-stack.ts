@@ -1,4 +1,7 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { AddressInfo } from 'node:net';
 import { Client } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
@@ -12,6 +15,7 @@ import { createTwilioWorker } from '../../src/worker/twilio-worker';
 import { conferenceCommands } from '../../src/cli/conference-commands';
 import { conferenceState } from '../../src/cli/conference-show';
 import type { ConferenceSnapshot } from '../../workflows/conference/definitions';
+import { conferenceWorkflowId } from '../../workflows/shared/ids';
 import type { IvrDefinition } from '../../workflows/ivr/types';
 import { ACCOUNT_SID, AUTH_TOKEN } from './env';
 import { LiveStack } from './live-stack';
@@ -125,6 +129,23 @@ export class ConferenceStack {
       }
       await new Promise((r) => setTimeout(r, 150));
     }
+  }
+
+  /**
+   * Waits for the conference's workflow to close and, under `npm run histories:record`
+   * (RECORD_HISTORIES=1), keeps its history as a replay fixture in
+   * test/fixtures/histories/conference/.
+   */
+  async closed(name: string, scenario: string): Promise<ConferenceSnapshot> {
+    const handle = this.live.client.workflow.getHandle(conferenceWorkflowId(name));
+    const result = (await handle.result()) as ConferenceSnapshot;
+    if (process.env.RECORD_HISTORIES === '1') {
+      const dir = path.resolve(__dirname, '..', 'fixtures', 'histories', 'conference');
+      mkdirSync(dir, { recursive: true });
+      const history = await handle.fetchHistory();
+      writeFileSync(path.join(dir, `conference-${scenario}.json`), historyToJSON(history) + '\n');
+    }
+    return result;
   }
 
   /** A live customer call, waiting in a conference of its own until it is moved. */

@@ -42,6 +42,11 @@ export interface Roster {
   participants: Record<string, ParticipantView>;
   /** Keys of every callback applied: the dedupe set. */
   seen: string[];
+  /**
+   * Final call statuses of legs not known yet: a leg that fails at once can report before the
+   * Participants create that dialed it has returned its CallSid to the workflow.
+   */
+  early: Record<string, ParticipantCallEvent>;
 }
 
 export function emptyRoster(): Roster {
@@ -49,6 +54,7 @@ export function emptyRoster(): Roster {
     conference: { sid: null, status: 'waiting', endedReason: null },
     participants: {},
     seen: [],
+    early: {},
   };
 }
 
@@ -103,9 +109,14 @@ export function addDialing(roster: Roster, callSid: string, label: string, addre
   if (existing) {
     existing.label ??= label;
     existing.address ??= address;
-    return;
+  } else {
+    roster.participants[callSid] = blank(callSid, label, address);
   }
-  roster.participants[callSid] = blank(callSid, label, address);
+  const early = roster.early[callSid];
+  if (early) {
+    delete roster.early[callSid];
+    applyCallStatus(roster, early);
+  }
 }
 
 function applyParticipantEvent(roster: Roster, e: ConferenceEvent & { callSid: string }): void {
@@ -143,9 +154,13 @@ function applyParticipantEvent(roster: Roster, e: ConferenceEvent & { callSid: s
 }
 
 function applyCallStatus(roster: Roster, e: ParticipantCallEvent): void {
+  if (!isFinalStatus(e.callStatus)) return;
   const p = roster.participants[e.callSid];
-  // Only legs the conference dialed report here; anything else is not ours to list.
-  if (!p || !isFinalStatus(e.callStatus)) return;
+  if (!p) {
+    // Only legs the conference dialed report here: kept until the dial's answer names the leg.
+    roster.early[e.callSid] = e;
+    return;
+  }
   p.callStatus = e.callStatus;
   if (p.status === 'dialing') {
     // Answered legs that ended without a join (or whose join is still in flight) are told apart

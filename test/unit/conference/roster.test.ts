@@ -160,4 +160,19 @@ describe('conference participant list', () => {
     applyCallback(r, part(3, 'participant-leave', 8, { reason: 'participant_add_failed' }));
     expect(r.participants[sid(8)]).toMatchObject({ status: 'failed' });
   });
+
+  it('a leg that fails before its dial has returned is failed once the workflow learns of it', () => {
+    const r = emptyRoster();
+    applyCallback(r, {
+      kind: 'call-status',
+      key: 'early',
+      callSid: sid(9),
+      callStatus: 'busy',
+      sequenceNumber: 2,
+      timestamp: at(2),
+    });
+    expect(r.participants[sid(9)]).toBeUndefined();
+    addDialing(r, sid(9), 'agent-2', '+15005550204');
+    expect(r.participants[sid(9)]).toMatchObject({ status: 'failed', callStatus: 'busy' });
+  });
 });
