@@ -94,6 +94,12 @@ const commands: { name: string; file: string; args?: string[]; names: string[] }
   },
   { name: 'npm run cli', file: 'src/cli/main.ts', names: ['ivr', 'call', '--help'] },
   {
+    name: 'npm run cli -- carrier-routes',
+    file: 'src/cli/main.ts',
+    args: ['carrier-routes'],
+    names: ['list', 'add', 'remove', 'resolve'],
+  },
+  {
     name: 'npm run conference',
     file: 'src/cli/conference.ts',
     names: [
