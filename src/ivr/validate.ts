@@ -149,6 +149,22 @@ const node = z.discriminatedUnion('type', [
     })
     .strict(),
   z.object({ type: z.literal('hangup'), prompt: prompts }).strict(),
+  z
+    .object({
+      type: z.literal('conference'),
+      prompt: prompts.optional(),
+      agent: z
+        .string()
+        .regex(
+          /^(\+[1-9]\d{6,14}|client:[\w.-]{1,256}|sips?:[^@\s]+@\S+)$/,
+          'agent must be E.164, client:identity or sip:user@host',
+        ),
+      namePrefix: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,40}$/, 'namePrefix is a short business-key word'),
+      next: nodeId,
+    })
+    .strict(),
 ]);
 
 const definition = z
@@ -182,6 +198,7 @@ function references(n: IvrNode): [string, string][] {
       ];
     case 'consent':
     case 'message':
+    case 'conference':
       return [['next', n.next]];
     case 'hours':
       return [

@@ -61,7 +61,7 @@ async function endConference(name: string, scenario: string): Promise<Conference
 
 describe('conferences and warm transfer through the simulator', () => {
   beforeAll(async () => {
-    stack = await ConferenceStack.start(loadIvr('test-line'), 31);
+    stack = await ConferenceStack.start(loadIvr('conference-line'), 31);
     stack.sim.setParty(AGENT_A, { answer: 'answer' });
     stack.sim.setParty(AGENT_B, { answer: 'answer' });
     stack.sim.setParty(SUPERVISOR, { answer: 'answer' });
@@ -222,5 +222,39 @@ describe('conferences and warm transfer through the simulator', () => {
     ]);
     for (const a of olga) expect(Date.parse(a.at)).not.toBeNaN();
     await endConference(name, 'moderation');
+  });
+
+  it('warm transfer from an IVR node: the caller waits in support-{CallSid}, A answers, B takes over', async () => {
+    const B = '+15005550205';
+    stack.sim.setParty(B, { answer: 'answer' });
+    const { callSid, result } = stack.sim.startInboundCall({
+      to: '+15005550006',
+      from: '+14155550199',
+      voiceUrl: `${stack.live.baseUrl}/voice/inbound`,
+      statusCallback: `${stack.live.baseUrl}/voice/status`,
+      statusCallbackEvents: ['initiated', 'ringing', 'answered', 'completed'],
+    });
+    const name = `support-${callSid}`;
+    const joined = await stack.until(name, (s) => byLabel(s, 'agent-1')?.status === 'joined');
+    expect(byLabel(joined, 'customer')).toMatchObject({ callSid, status: 'joined' });
+    expect(byLabel(joined, 'agent-1')?.address).toBe(AGENT_A);
+
+    await stack.cli('transfer', name, '--to', B, '--by', 'ivan', '--no-wait');
+    await stack.until(name, (s) => lastTransfer(s)?.phase === 'consulting');
+    await stack.cli('kick', name, 'agent-1', '--by', 'ivan');
+    await stack.until(name, (s) => lastTransfer(s)?.phase === 'completed');
+    await endConference(name, 'ivr-warm-transfer');
+
+    // The conference over, the caller's <Dial> action brings them back to the IVR's next node.
+    const run = await result;
+    expect(run.transcript.of('say').map((e) => e.text)).toEqual(
+      expect.arrayContaining([
+        'Please hold while we find an agent.',
+        'Thanks for calling. Goodbye.',
+      ]),
+    );
+    heardOnlyMusicWhileHeld(run.transcript.entries);
+    const snapshot = await stack.live.callResult(callSid);
+    expect(snapshot.state.ended).toBe(true);
   });
 });

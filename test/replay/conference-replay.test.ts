@@ -8,7 +8,8 @@ import { quietLogger, workflowBundle } from '../helpers/env';
 /**
  * Conference histories recorded from the end-to-end tests (`RECORD_HISTORIES=1 npx vitest run
  * test/e2e/conference.test.ts test/e2e/conference-faults.test.ts`): warm transfer, B not
- * answering, voicemail, supervision, moderation, duplicated callbacks, the worker restarted.
+ * answering, voicemail, supervision, moderation, duplicated callbacks, the worker restarted, and
+ * a warm transfer that started at an IVR node.
  */
 const dir = path.resolve(__dirname, '..', 'fixtures', 'histories', 'conference');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
@@ -38,6 +39,7 @@ describe('replay of saved conference histories', () => {
     expect(files.sort()).toEqual(
       [
         'conference-duplicated-callbacks.json',
+        'conference-ivr-warm-transfer.json',
         'conference-moderation.json',
         'conference-no-answer-back-to-agent.json',
         'conference-supervision.json',

@@ -81,6 +81,14 @@ export function advanceIvr(
       }
       return enter(def, state, node.onNoAnswer, now, effects);
     }
+    case 'conference': {
+      // The caller's <Dial><Conference> ended (the conference is over, or they left it).
+      if (input.kind !== 'dial') return reprompt(def, state, now);
+      const effects: IvrEffect[] = [
+        { kind: 'transfer-ended', node: state.node, status: input.status },
+      ];
+      return enter(def, state, node.next, now, effects);
+    }
     case 'voicemail': {
       if (input.kind !== 'record') return reprompt(def, state, now);
       const effects: IvrEffect[] = [

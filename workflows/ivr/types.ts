@@ -108,8 +108,30 @@ export interface HangupNode {
   prompt: Prompt[];
 }
 
+/**
+ * Warm transfer through a conference: the caller waits with hold music in the conference
+ * `{namePrefix}-{CallSid}` while `agent` is dialed in; the conference workflow takes it from there
+ * (moderation, supervision, transfers to other agents). When the caller's conference ends, `next`.
+ */
+export interface ConferenceNode {
+  type: 'conference';
+  prompt?: Prompt[];
+  /** Agent A: an E.164 number, `client:` identity or `sip:` URI. */
+  agent: string;
+  /** Business-key prefix of the conference name, e.g. `support`. */
+  namePrefix: string;
+  next: string;
+}
+
 export type IvrNode =
-  MenuNode | ConsentNode | MessageNode | HoursNode | TransferNode | VoicemailNode | HangupNode;
+  | MenuNode
+  | ConsentNode
+  | MessageNode
+  | HoursNode
+  | TransferNode
+  | VoicemailNode
+  | HangupNode
+  | ConferenceNode;
 
 /** An IVR is data: validated when loaded, snapshotted into each call's workflow input. */
 export interface IvrDefinition {

@@ -62,6 +62,12 @@ export function interactiveVerbs(
             : {}),
         },
       ];
+    case 'conference':
+      return [
+        ...heard,
+        ...prompts(def, node.prompt ?? []),
+        { verb: 'conference', namePrefix: node.namePrefix, agent: node.agent, action },
+      ];
     case 'voicemail':
       return [
         ...heard,

@@ -2,6 +2,7 @@ import { sipCredentialsFor } from '../../routing/config';
 import type { FastifyInstance } from 'fastify';
 import type { RenderUrls } from '../../twiml/render';
 import { tokenKeys, type TokenKeys } from '../tokens/keys';
+import { ivrConference } from '../conference/ivr-conference';
 
 /** What every voice route and answer strategy shares, built once when the plugin registers. */
 export interface VoiceContext {
@@ -28,6 +29,7 @@ export function voiceContext(app: FastifyInstance, prefix: string): VoiceContext
     urlsFor: (workflowId, st) => ({
       action: (ref, on) => `${base}${eventPath(workflowId, ref.step, on, st)}`,
       sipAuth: (uri) => sipCredentialsFor(app.config, uri),
+      conference: (verb) => ivrConference(app.config, workflowId, verb),
     }),
   };
 }
