@@ -2,6 +2,7 @@ import type { Db } from '../src/db/pool';
 import { createCallActivities } from './call/call-log';
 import { createCampaignActivities, type CampaignActivityConfig } from './campaign';
 import { createRecordingActivities, type RecordingActivityDeps } from './recording';
+import { createConferenceActivities } from './conference/audit';
 
 export interface ActivityDeps {
   db: Db;
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCallActivities(deps),
     ...createCampaignActivities(deps),
     ...(deps.recording ? createRecordingActivities({ db: deps.db, ...deps.recording }) : {}),
+    ...createConferenceActivities(deps),
   };
 }
 

@@ -6,6 +6,8 @@ import { campaignConfigFields } from './campaign/config';
 import { transcriptionFields } from './transcription/config';
 import { redactionFields } from './redaction/config';
 import { recordingFields } from './recording/config';
+import { conferenceFields } from './conference/config';
+import { sipFields } from './routing/config';
 
 /** Raised when the environment does not describe a runnable process; names every bad variable. */
 export class ConfigError extends Error {
@@ -127,6 +129,8 @@ const schema = z.object({
   ...transcriptionFields,
   ...redactionFields,
   ...recordingFields,
+  ...conferenceFields,
+  ...sipFields,
 });
 /** Cross-field rules run after every field parsed; the shape stays one plain object. */
 const checkedSchema = schema.superRefine(agentGroup);

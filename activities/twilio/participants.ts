@@ -15,6 +15,18 @@ export interface AddParticipantInput {
   endConferenceOnExit?: boolean;
   muted?: boolean;
   timeoutSec?: number;
+  /** A coach is heard only by the participant `callSidToCoach` (whisper). */
+  coaching?: boolean;
+  callSidToCoach?: string;
+  beep?: 'true' | 'false' | 'onEnter' | 'onExit';
+  /** Conference events go here; Twilio only uses the first participant's. */
+  conferenceStatusCallback?: string;
+  conferenceStatusCallbackEvents?: string[];
+  /** `record-from-start`: only with a recording callback route to serve (see the conference README). */
+  conferenceRecord?: 'record-from-start' | 'do-not-record';
+  conferenceRecordingStatusCallback?: string;
+  /** What a participant hears while the conference has not started (waitUrl). */
+  waitUrl?: string;
 }
 
 /** A participant is addressed by its CallSid or its label. */
@@ -27,6 +39,10 @@ export interface UpdateParticipantInput extends ParticipantRef {
   muted?: boolean;
   hold?: boolean;
   holdUrl?: string;
+  /** Twilio fetches HoldUrl with GET unless told otherwise. */
+  holdMethod?: 'GET' | 'POST';
+  /** Played to this participant only (TwiML or audio). */
+  announceUrl?: string;
   coaching?: boolean;
   callSidToCoach?: string;
   endConferenceOnExit?: boolean;
@@ -69,6 +85,14 @@ export function createParticipantActivities({ twilio }: { twilio: TwilioClient }
           endConferenceOnExit: input.endConferenceOnExit,
           muted: input.muted,
           timeout: input.timeoutSec,
+          coaching: input.coaching,
+          callSidToCoach: input.callSidToCoach,
+          beep: input.beep,
+          conferenceStatusCallback: input.conferenceStatusCallback,
+          conferenceStatusCallbackEvent: input.conferenceStatusCallbackEvents,
+          conferenceRecord: input.conferenceRecord,
+          conferenceRecordingStatusCallback: input.conferenceRecordingStatusCallback,
+          waitUrl: input.waitUrl,
         }),
       );
       return summary(participant);
@@ -80,6 +104,14 @@ export function createParticipantActivities({ twilio }: { twilio: TwilioClient }
         twilio.conferences(conferenceSid).participants(participant).update(changes),
       );
       return summary(updated);
+    },
+
+    /** Ends the conference for everyone in it (`Status=completed`). */
+    async endConference(conferenceSid: string): Promise<{ sid: string; status: string }> {
+      const conference = await twilioRequest(() =>
+        twilio.conferences(conferenceSid).update({ status: 'completed' }),
+      );
+      return { sid: conference.sid, status: conference.status };
     },
 
     /** Removes the participant (hangs up its leg); false when it had already left. */

@@ -4,6 +4,7 @@ import { loadConfig, type Config } from '../config';
 import { alertsCommands } from './alerts-commands';
 import { agentCommands } from './agent-commands';
 import { callCommands } from './call-commands';
+import { carrierRouteCommands } from './carrier-route-commands';
 import { inboxCommands } from './inbox-commands';
 import { ivrCommands } from './ivr-commands';
 
@@ -24,6 +25,7 @@ callCommands(program, getConfig);
 agentCommands(program);
 inboxCommands(program, () => getConfig().DATABASE_URL);
 alertsCommands(program, () => getConfig().DATABASE_URL);
+carrierRouteCommands(program, () => getConfig().DATABASE_URL);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`error: ${err instanceof Error ? err.message : String(err)}`);

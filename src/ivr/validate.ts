@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { e164Problem, sipUriProblem } from '../routing/destination';
 import type { IvrDefinition, IvrNode } from '../../workflows/ivr/types';
 
 export class IvrValidationError extends Error {
@@ -45,6 +46,23 @@ const target = z
           ? /^sips?:[^@\s]+@[^\s]+$/.test(t.to)
           : /^[A-Za-z0-9_.-]{1,256}$/.test(t.to);
     if (!ok) ctx.addIssue({ code: 'custom', message: `"${t.to}" is not a valid ${t.kind} target` });
+  });
+/** A hand-written or resolved carrier route: the same destination checks as every dial. */
+const dialRoute = z
+  .object({
+    kind: z.enum(['number', 'sip']),
+    to: z.string().min(1),
+    byoc: z
+      .string()
+      .regex(/^BY[0-9a-fA-F]{32}$/, 'byoc must be a BY… trunk sid')
+      .optional(),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    const problem = r.kind === 'number' ? e164Problem(r.to) : sipUriProblem(r.to);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    if (r.byoc && r.kind !== 'number')
+      ctx.addIssue({ code: 'custom', message: 'only a number route goes through a BYOC trunk' });
   });
 const failure = z.object({ prompt: prompts, exhausted: nodeId }).strict();
 
@@ -118,6 +136,8 @@ const node = z.discriminatedUnion('type', [
       timeoutSeconds: z.number().int().min(5).max(600).optional(),
       record: z.boolean().optional(),
       onNoAnswer: nodeId,
+      carrierRouting: z.boolean().optional(),
+      routes: z.array(dialRoute).min(1).max(10).optional(),
     })
     .strict(),
   z
@@ -129,6 +149,22 @@ const node = z.discriminatedUnion('type', [
     })
     .strict(),
   z.object({ type: z.literal('hangup'), prompt: prompts }).strict(),
+  z
+    .object({
+      type: z.literal('conference'),
+      prompt: prompts.optional(),
+      agent: z
+        .string()
+        .regex(
+          /^(\+[1-9]\d{6,14}|client:[\w.-]{1,256}|sips?:[^@\s]+@\S+)$/,
+          'agent must be E.164, client:identity or sip:user@host',
+        ),
+      namePrefix: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,40}$/, 'namePrefix is a short business-key word'),
+      next: nodeId,
+    })
+    .strict(),
 ]);
 
 const definition = z
@@ -162,6 +198,7 @@ function references(n: IvrNode): [string, string][] {
       ];
     case 'consent':
     case 'message':
+    case 'conference':
       return [['next', n.next]];
     case 'hours':
       return [

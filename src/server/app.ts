@@ -16,6 +16,7 @@ import { OPS_PREFIX, opsPlugin } from './ops/plugin';
 import { SMS_PREFIX, smsPlugin, type ConsentHook } from './sms/plugin';
 import { VOICE_PREFIX, voicePlugin } from './voice/plugin';
 import { recordingPlugin } from './recording/plugin';
+import { CONFERENCE_PREFIX, conferencePlugin } from './conference/plugin';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -69,5 +70,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(deps.onConsentChange ? { onConsentChange: deps.onConsentChange } : {}),
   });
   await app.register(campaignPlugin);
+  await app.register(conferencePlugin, { prefix: CONFERENCE_PREFIX });
   return app;
 }

@@ -4,6 +4,7 @@ import type { CallRecord, CallStatus } from './model';
 import { FINAL_CALL_STATUSES } from './model';
 import type { PartyScript } from './script';
 import { API_VERSION } from './serialize';
+import { defaultSipCode } from './sip';
 import type { SimCore } from './core';
 import type { RequestPurpose, Transcript, TranscriptEntry } from './transcript';
 import type { HttpMethod, WebhookAttempt } from './webhook-client';
@@ -31,14 +32,11 @@ export interface LegOptions {
   answeredByOnWebhook?: boolean;
   /** REST `TimeLimit`: Twilio ends the call this long after it was answered. */
   timeLimitMs?: number;
+  /** The BYOC trunk (BY sid) an outbound leg leaves through; its script decides the SIP answer. */
+  byoc?: string;
+  /** SIP digest credentials offered to a `sip:` destination that challenges. */
+  sipAuth?: { username: string; password: string };
 }
-
-const SIP_CODES: Partial<Record<CallStatus, string>> = {
-  busy: '486',
-  'no-answer': '487',
-  failed: '404',
-  completed: '200',
-};
 
 /** One call leg while it is alive: status, call time, transcript and the REST interrupt slot. */
 export class CallLeg {
@@ -50,6 +48,8 @@ export class CallLeg {
   gatherIndex = 0;
   recordIndex = 0;
   hangupDuringUsed = false;
+  /** The SIP final response the far end gave, when it was an error (scripted, trunk, auth). */
+  sipResponseCode: number | undefined;
   ended = false;
   pending: Interrupt | null = null;
   /** Real ms per ms of call time outside realtime mode (async AMD legs run on a scaled clock). */
@@ -224,7 +224,7 @@ export class CallLeg {
     const cfg = this.options.statusCallback;
     if (!cfg?.events.has(event)) return;
     const sequenceNumber = this.sequence++;
-    const sip = SIP_CODES[callStatus as CallStatus];
+    const sip = this.sipResponseCode ?? defaultSipCode(callStatus as CallStatus);
     this.core.callbacks.send({
       kind: 'status',
       event: callStatus,
@@ -242,7 +242,7 @@ export class CallLeg {
         CallbackSource: 'call-progress-events',
         SequenceNumber: String(sequenceNumber),
         Timestamp: rfc2822(this.now()),
-        ...(sip && event === 'completed' ? { SipResponseCode: sip } : {}),
+        ...(sip && event === 'completed' ? { SipResponseCode: String(sip) } : {}),
         ...extra,
       },
     });

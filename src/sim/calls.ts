@@ -1,14 +1,12 @@
 import { optional } from './optional';
 import type { CallLeg, StatusCallbackConfig } from './call-leg';
-import { ConferenceRoom, type JoinOptions } from './conference-room';
 import type { CallRun, SimCore } from './core';
 import type { Next } from './exec';
 import { runLeg, takeInterrupt } from './interpreter';
 import { createLeg, ring } from './legs';
-import type { ParticipantRecord } from './model';
 import { completeRecording, openRecording, type RecordingCallbackConfig } from './recordings';
 import { detect, type AmdSettings } from './amd';
-import type { PartyScript } from './script';
+import type { AnsweredBy, PartyScript } from './script';
 import { Transcript, type TranscriptEntry } from './transcript';
 import type { HttpMethod } from './webhook-client';
 
@@ -48,7 +46,7 @@ function statusConfig(
 }
 
 /** Runs a leg to its end and gathers the result once its callbacks have been delivered. */
-function track(core: SimCore, leg: CallLeg, body: () => Promise<void>): Promise<CallRun> {
+export function track(core: SimCore, leg: CallLeg, body: () => Promise<void>): Promise<CallRun> {
   const run = (async (): Promise<CallRun> => {
     try {
       await body();
@@ -114,6 +112,12 @@ export function startInboundCall(core: SimCore, opts: InboundCallOptions): Start
 export interface OutboundCallParams {
   to: string;
   from: string;
+  /** Twilio's `CallerId`: what the callee sees instead of From. */
+  callerId?: string;
+  /** BYOC trunk (BY sid) the call leaves through. */
+  byoc?: string;
+  /** `SipAuthUsername`/`SipAuthPassword` for a `sip:` To that challenges. */
+  sipAuth?: { username: string; password: string };
   url?: string;
   twiml?: string;
   method: HttpMethod;
@@ -132,17 +136,53 @@ export interface OutboundCallParams {
   queueTimeMs: number;
 }
 
+export function amdResult(script: PartyScript, mode: 'Enable' | 'DetectMessageEnd'): AnsweredBy {
+  if (script.answeredBy) return script.answeredBy;
+  if (script.answer !== 'machine') return 'human';
+  // With DetectMessageEnd Twilio reports a machine only once its greeting has ended.
+  return mode === 'DetectMessageEnd' ? 'machine_end_beep' : 'machine_start';
+}
+
+/** Async AMD: Twilio posts AnsweredBy to the AMD status callback once it has decided. */
+export function sendAmdCallback(
+  core: SimCore,
+  leg: CallLeg,
+  url: string,
+  method: HttpMethod | undefined,
+): void {
+  const answeredBy = leg.record.answeredBy ?? 'unknown';
+  core.callbacks.send({
+    kind: 'amd',
+    event: answeredBy,
+    url,
+    method: method ?? 'POST',
+    group: leg.sid,
+    callSid: leg.sid,
+    at: leg.elapsedMs,
+    transcript: leg.transcript,
+    ...optional('faults', leg.callbackFaults),
+    params: {
+      AccountSid: core.accountSid,
+      CallSid: leg.sid,
+      AnsweredBy: answeredBy,
+      MachineDetectionDuration: answeredBy === 'human' ? '2100' : '4300',
+    },
+  });
+}
+
 /** A REST-created call: rings the party scripted for `To`, then runs its TwiML. */
 export function startOutboundCall(core: SimCore, p: OutboundCallParams): CallLeg {
   const transcript = new Transcript();
   const script = core.partyFor(p.to);
   const leg = createLeg(core, {
     to: p.to,
-    from: p.from,
+    from: p.callerId ?? p.from,
     direction: 'outbound-api',
     script,
     transcript,
     options: {
+      ...optional('byoc', p.byoc),
+      ...optional('sipAuth', p.sipAuth),
       ...optional('statusCallback', p.statusCallback),
       ...optional('fallbackUrl', p.fallbackUrl),
       ...optional('fallbackMethod', p.fallbackMethod),
@@ -239,70 +279,8 @@ async function startAmd(
 }
 
 /** A REST `Status=canceled|completed` that arrived before the call was answered. */
-function canceledByRest(leg: CallLeg): boolean {
+export function canceledByRest(leg: CallLeg): boolean {
   if (leg.pending?.kind !== 'hangup') return false;
   takeInterrupt(leg);
   return true;
-}
-
-export interface ParticipantParams {
-  from: string;
-  to: string;
-  timeoutSec: number;
-  statusCallback?: StatusCallbackConfig;
-  join: JoinOptions;
-}
-
-/** REST `Participants.create`: dials `To` and puts the answered call into the conference. */
-export function dialParticipant(
-  core: SimCore,
-  room: ConferenceRoom,
-  p: ParticipantParams,
-): ParticipantRecord {
-  const script = core.partyFor(p.to);
-  const leg = createLeg(core, {
-    to: p.to,
-    from: p.from,
-    direction: 'outbound-api',
-    script,
-    transcript: new Transcript(),
-    options: optional('statusCallback', p.statusCallback),
-  });
-  const now = core.now();
-  const participant: ParticipantRecord = {
-    callSid: leg.sid,
-    conferenceSid: room.record.sid,
-    label: p.join.label,
-    status: 'queued',
-    muted: p.join.muted,
-    hold: false,
-    coaching: p.join.coaching,
-    callSidToCoach: p.join.callSidToCoach,
-    startConferenceOnEnter: p.join.startConferenceOnEnter,
-    endConferenceOnExit: p.join.endConferenceOnExit,
-    holdUrl: null,
-    dateCreated: now,
-    dateUpdated: now,
-  };
-  core.store.putParticipant(participant);
-  void track(core, leg, async () => {
-    await new Promise((r) => setImmediate(r));
-    const answered = await ring(leg, p.timeoutSec);
-    if (!answered) {
-      core.store.deleteParticipant(room.record.sid, leg.sid);
-      return;
-    }
-    leg.answer();
-    const target = room.ended ? ConferenceRoom.named(core, room.record.friendlyName) : room;
-    const stayMs = Math.min(script.conferenceStayMs ?? core.maxConferenceMs, core.maxConferenceMs);
-    const reason = await target.join(leg, p.join, stayMs);
-    if (reason === 'interrupted') {
-      const next = takeInterrupt(leg);
-      if (next) await runLeg(core, leg, next);
-      return;
-    }
-    leg.note({ type: 'hangup', by: reason === 'stay-elapsed' ? 'caller' : 'conference' });
-    leg.finish('completed');
-  });
-  return participant;
 }

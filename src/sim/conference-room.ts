@@ -1,22 +1,16 @@
 import type { CallLeg } from './call-leg';
+import { ConferenceEventSink, type ConferenceEvents } from './conference-events';
 import type { SimCore } from './core';
-import { rfc2822 } from './dates';
-import type { ConferenceRecord, ParticipantRecord, RecordingRecord } from './model';
+import type { BeepMode, ConferenceRecord, ParticipantRecord, RecordingRecord } from './model';
 import { completeRecording, openRecording, type RecordingCallbackConfig } from './recordings';
-import type { HttpMethod } from './webhook-client';
 
-export interface ConferenceEvents {
-  url: string;
-  method: HttpMethod;
-  /** TwiML tokens: start end join leave mute hold modify. */
-  events: ReadonlySet<string>;
-}
+export type { ConferenceEvents } from './conference-events';
 
 export interface JoinOptions {
   startConferenceOnEnter: boolean;
   endConferenceOnExit: boolean;
   muted: boolean;
-  beep: boolean;
+  beep: BeepMode;
   coaching: boolean;
   callSidToCoach: string | null;
   label: string | null;
@@ -33,30 +27,62 @@ interface Member {
   kicked: boolean;
 }
 
-const TOKEN_OF: Record<string, string> = {
-  'conference-start': 'start',
-  'conference-end': 'end',
-  'participant-join': 'join',
-  'participant-leave': 'leave',
-  'participant-mute': 'mute',
-  'participant-unmute': 'mute',
-  'participant-hold': 'hold',
-  'participant-unhold': 'hold',
-  'participant-modify': 'modify',
+/** Twilio's ReasonParticipantLeft for each way the simulator's participants leave. */
+const REASON_LEFT: Record<LeaveReason, string> = {
+  ended: 'conference_ended_via_api',
+  kicked: 'participant_updated_via_api',
+  interrupted: 'participant_updated_via_api',
+  hangup: 'participant_hung_up',
+  'stay-elapsed': 'participant_hung_up',
 };
+
+/** Twilio's `beep` values; anything else is not one (undefined). */
+export function beepMode(raw: string | undefined): BeepMode | undefined {
+  return raw === 'true' || raw === 'false' || raw === 'onEnter' || raw === 'onExit'
+    ? raw
+    : undefined;
+}
+
+export function newParticipant(
+  conferenceSid: string,
+  callSid: string,
+  opts: JoinOptions,
+  now: Date,
+): ParticipantRecord {
+  return {
+    callSid,
+    conferenceSid,
+    label: opts.label,
+    status: 'queued',
+    muted: opts.muted,
+    hold: false,
+    coaching: opts.coaching,
+    callSidToCoach: opts.callSidToCoach,
+    startConferenceOnEnter: opts.startConferenceOnEnter,
+    endConferenceOnExit: opts.endConferenceOnExit,
+    holdUrl: null,
+    holdMusic: null,
+    beep: opts.beep,
+    dateCreated: now,
+    dateUpdated: now,
+  };
+}
 
 /** A live conference: members wait in it in real time until they leave, are kicked, or it ends. */
 export class ConferenceRoom {
   private readonly members = new Map<string, Member>();
-  private events: ConferenceEvents | undefined;
-  private sequence = 0;
+  readonly events: ConferenceEventSink;
   private recording: RecordingRecord | undefined;
   private recordingStartedAt = 0;
+  /** Why the conference is ending, so members woken by the end leave with the right reason. */
+  private endedBy: 'api' | 'moderator' | 'last' = 'last';
 
   private constructor(
     private readonly core: SimCore,
     readonly record: ConferenceRecord,
-  ) {}
+  ) {
+    this.events = new ConferenceEventSink(core, record);
+  }
 
   /** Twilio creates a conference when the first participant joins a name that is not active. */
   static named(core: SimCore, name: string): ConferenceRoom {
@@ -93,33 +119,46 @@ export class ConferenceRoom {
     return [...this.members.values()];
   }
 
+  /**
+   * Whose voices reach `callSid`: members who are not muted, not held and not coaching someone
+   * else (a coach is heard only by the participant it coaches). A held member hears only its
+   * hold music, so nobody.
+   */
+  audibleTo(callSid: string): string[] {
+    const listener = this.members.get(callSid);
+    if (!listener || listener.participant.hold || this.record.status !== 'in-progress') return [];
+    return this.allMembers()
+      .map((m) => m.participant)
+      .filter(
+        (p) =>
+          p.callSid !== callSid &&
+          !p.muted &&
+          !p.hold &&
+          (!p.coaching || p.callSidToCoach === callSid),
+      )
+      .map((p) => p.callSid);
+  }
+
   /** Joins and stays until the party leaves; resolves with why it left. */
-  async join(leg: CallLeg, opts: JoinOptions, stayMs: number): Promise<LeaveReason> {
-    const now = leg.now();
-    const participant: ParticipantRecord = {
-      callSid: leg.sid,
-      conferenceSid: this.record.sid,
-      label: opts.label,
-      status: 'connected',
-      muted: opts.muted,
-      hold: false,
-      coaching: opts.coaching,
-      callSidToCoach: opts.callSidToCoach,
-      startConferenceOnEnter: opts.startConferenceOnEnter,
-      endConferenceOnExit: opts.endConferenceOnExit,
-      holdUrl: null,
-      dateCreated: now,
-      dateUpdated: now,
-    };
+  async join(
+    leg: CallLeg,
+    opts: JoinOptions,
+    stayMs: number,
+    existing?: ParticipantRecord,
+  ): Promise<LeaveReason> {
+    const participant = existing ?? newParticipant(this.record.sid, leg.sid, opts, leg.now());
+    participant.conferenceSid = this.record.sid;
+    participant.status = 'connected';
+    participant.dateUpdated = leg.now();
     this.core.store.putParticipant(participant);
     const member: Member = { leg, participant, kicked: false };
     this.members.set(leg.sid, member);
-    // Twilio keeps the statusCallback of the first participant that brings one.
-    if (!this.events && opts.statusCallback) this.events = opts.statusCallback;
-    if (opts.beep) leg.note({ type: 'beep' });
+    this.events.adopt(opts.statusCallback);
+    if (opts.beep === 'true' || opts.beep === 'onEnter') this.beep();
     this.note(leg, 'participant-join');
-    this.emit('participant-join', leg, participant);
+    this.events.emit('participant-join', leg, participant);
     if (opts.startConferenceOnEnter && this.record.status === 'init') this.start(leg, opts);
+    this.scheduleSpeech(member);
 
     const stayUntil = Date.now() + stayMs;
     let reason: LeaveReason = 'stay-elapsed';
@@ -141,10 +180,22 @@ export class ConferenceRoom {
     return reason;
   }
 
+  /** A participant dialed through the REST API who never answered: Twilio reports it as leaving. */
+  addFailed(leg: CallLeg, p: ParticipantRecord, events: ConferenceEvents | undefined): void {
+    p.status = 'failed';
+    p.dateUpdated = leg.now();
+    this.core.store.deleteParticipant(p.conferenceSid, p.callSid);
+    this.events.adopt(events);
+    this.events.emit('participant-leave', leg, p, {
+      ParticipantCallStatus: leg.record.status,
+      ReasonParticipantLeft: 'participant_add_failed',
+    });
+  }
+
   private start(leg: CallLeg, opts: JoinOptions): void {
     this.record.status = 'in-progress';
     this.record.dateUpdated = leg.now();
-    this.emit('conference-start', leg);
+    this.events.emit('conference-start', leg);
     if (opts.record) {
       this.recordingStartedAt = Date.now();
       this.recording = openRecording(this.core, leg, {
@@ -166,17 +217,17 @@ export class ConferenceRoom {
     this.core.store.deleteParticipant(p.conferenceSid, p.callSid);
     this.note(member.leg, 'participant-leave');
     const why =
-      reason === 'ended'
-        ? 'conference_ended'
-        : reason === 'kicked' || reason === 'interrupted'
-          ? 'participant_updated_via_api'
-          : 'participant_hung_up';
-    this.emit('participant-leave', member.leg, p, {
+      reason === 'ended' && this.endedBy === 'moderator'
+        ? 'moderator_ended_conference'
+        : REASON_LEFT[reason];
+    this.events.emit('participant-leave', member.leg, p, {
       ParticipantCallStatus: reason === 'interrupted' ? 'in-progress' : 'completed',
       ReasonParticipantLeft: why,
     });
     if (this.ended) return;
+    if (p.beep === 'true' || p.beep === 'onExit') this.beep();
     if (p.endConferenceOnExit) {
+      this.endedBy = 'moderator';
       this.end(
         reason === 'kicked'
           ? 'participant-with-end-conference-on-exit-kicked'
@@ -196,13 +247,14 @@ export class ConferenceRoom {
   /** Ends the conference; every member is woken and leaves. */
   end(reason: string, callSidEnding: string | null, leg?: CallLeg): void {
     if (this.ended) return;
+    if (reason === 'conference-ended-via-api') this.endedBy = 'api';
     const r = this.record;
     r.status = 'completed';
     r.reasonConferenceEnded = reason;
     r.callSidEndingConference = callSidEnding;
     r.dateUpdated = this.core.now();
     const anyLeg = leg ?? this.allMembers()[0]?.leg;
-    this.emit('conference-end', anyLeg, undefined, {
+    this.events.emit('conference-end', anyLeg, undefined, {
       ReasonConferenceEnded: reason,
       ...(callSidEnding ? { CallSidEndingConference: callSidEnding } : {}),
     });
@@ -233,7 +285,13 @@ export class ConferenceRoom {
     change: Partial<
       Pick<
         ParticipantRecord,
-        'muted' | 'hold' | 'holdUrl' | 'coaching' | 'callSidToCoach' | 'endConferenceOnExit'
+        | 'muted'
+        | 'hold'
+        | 'holdUrl'
+        | 'holdMusic'
+        | 'coaching'
+        | 'callSidToCoach'
+        | 'endConferenceOnExit'
       >
     >,
   ): ParticipantRecord | undefined {
@@ -242,75 +300,63 @@ export class ConferenceRoom {
     const p = m.participant;
     const before = { ...p };
     Object.assign(p, change);
+    if (!p.hold) p.holdMusic = null;
     p.dateUpdated = m.leg.now();
     if (change.muted !== undefined && change.muted !== before.muted) {
       this.note(m.leg, p.muted ? 'participant-mute' : 'participant-unmute');
-      this.emit(p.muted ? 'participant-mute' : 'participant-unmute', m.leg, p);
+      this.events.emit(p.muted ? 'participant-mute' : 'participant-unmute', m.leg, p);
     }
     if (change.hold !== undefined && change.hold !== before.hold) {
+      m.leg.note({ type: 'hold', held: p.hold, music: p.holdMusic ?? [] });
       this.note(m.leg, p.hold ? 'participant-hold' : 'participant-unhold');
-      this.emit(p.hold ? 'participant-hold' : 'participant-unhold', m.leg, p);
+      this.events.emit(p.hold ? 'participant-hold' : 'participant-unhold', m.leg, p);
+    } else if (p.hold && change.holdMusic && change.holdMusic !== before.holdMusic) {
+      // A new HoldUrl while already held changes the music without a new hold event.
+      m.leg.note({ type: 'hold', held: true, music: p.holdMusic ?? [] });
     }
     if (
       (change.coaching !== undefined && change.coaching !== before.coaching) ||
-      (change.callSidToCoach !== undefined && change.callSidToCoach !== before.callSidToCoach)
+      (change.callSidToCoach !== undefined && change.callSidToCoach !== before.callSidToCoach) ||
+      (change.endConferenceOnExit !== undefined &&
+        change.endConferenceOnExit !== before.endConferenceOnExit)
     ) {
       this.note(m.leg, 'participant-modify');
-      this.emit('participant-modify', m.leg, p);
+      this.events.emit('participant-modify', m.leg, p);
     }
     return p;
   }
 
-  private note(leg: CallLeg, event: string): void {
+  /** Everyone in the room hears the entry/exit beep. */
+  private beep(): void {
+    for (const m of this.members.values()) m.leg.note({ type: 'beep' });
+  }
+
+  /**
+   * A script's `conferenceSpeech` makes the party talk at set real times after joining; Twilio
+   * reports speech-start/stop only for audio that reaches the mix (not muted, not held).
+   */
+  private scheduleSpeech(member: Member): void {
+    for (const s of member.leg.script.conferenceSpeech ?? []) {
+      const timer = setTimeout(() => {
+        const p = member.participant;
+        if (!this.members.has(p.callSid) || this.ended || p.muted || p.hold) return;
+        this.events.emit('participant-speech-start', member.leg, p);
+        const stop = setTimeout(
+          () => this.events.emit('participant-speech-stop', member.leg, p),
+          s.durationMs ?? 300,
+        );
+        stop.unref();
+      }, s.afterMs);
+      timer.unref();
+    }
+  }
+
+  note(leg: CallLeg, event: string): void {
     leg.note({
       type: 'conference',
       name: this.record.friendlyName,
       conferenceSid: this.record.sid,
       event,
-    });
-  }
-
-  private emit(
-    event: string,
-    leg: CallLeg | undefined,
-    p?: ParticipantRecord,
-    extra: Record<string, string> = {},
-  ): void {
-    const cfg = this.events;
-    const token = TOKEN_OF[event];
-    if (!cfg || !token || !cfg.events.has(token)) return;
-    const sequenceNumber = this.sequence++;
-    const params: Record<string, string> = {
-      AccountSid: this.core.accountSid,
-      ConferenceSid: this.record.sid,
-      FriendlyName: this.record.friendlyName,
-      StatusCallbackEvent: event,
-      SequenceNumber: String(sequenceNumber),
-      Timestamp: rfc2822(leg?.now() ?? this.core.now()),
-      ...extra,
-    };
-    if (p) {
-      params.CallSid = p.callSid;
-      params.Muted = String(p.muted);
-      params.Hold = String(p.hold);
-      params.Coaching = String(p.coaching);
-      params.EndConferenceOnExit = String(p.endConferenceOnExit);
-      params.StartConferenceOnEnter = String(p.startConferenceOnEnter);
-      if (p.callSidToCoach) params.CallSidToCoach = p.callSidToCoach;
-      if (p.label) params.ParticipantLabel = p.label;
-    }
-    this.core.callbacks.send({
-      kind: 'conference',
-      event,
-      url: cfg.url,
-      method: cfg.method,
-      params,
-      group: this.record.sid,
-      callSid: p?.callSid ?? leg?.sid ?? '',
-      at: leg?.elapsedMs ?? 0,
-      sequenceNumber,
-      ...(leg ? { transcript: leg.transcript } : {}),
-      ...(leg?.callbackFaults ? { faults: leg.callbackFaults } : {}),
     });
   }
 }

@@ -2,6 +2,7 @@ import type { CallLeg } from './call-leg';
 import { CallbackDispatcher } from './callbacks';
 import type { ConferenceRoom } from './conference-room';
 import { DialQueue } from './dial-queue';
+import type { SimQueue } from './queues';
 import { FaultState } from './faults';
 import { newSid, type SidPrefix } from './ids';
 import type { CallStatus } from './model';
@@ -79,6 +80,8 @@ export class SimCore {
   readonly parties = new Map<string, PartyScript>();
   readonly live = new Map<string, CallLeg>();
   readonly rooms = new Map<string, ConferenceRoom>();
+  /** Call queues by name (`<Enqueue>`, `<Dial><Queue>`). */
+  readonly queues = new Map<string, SimQueue>();
   readonly runs = new Map<string, Promise<CallRun>>();
   /** Run when a leg ends (REST-started recordings complete then). */
   readonly legEndHooks: ((leg: CallLeg) => void)[] = [];
@@ -115,12 +118,14 @@ export class SimCore {
     return newSid(prefix, this.random);
   }
 
+  /** A `sip:` address matches its script with or without its URI parameters and headers. */
   partyFor(address: string): PartyScript {
     const sequence = this.partySequences.get(address);
     if (sequence && sequence.length > 0) {
       return (sequence.length > 1 ? sequence.shift() : sequence[0]) ?? DEFAULT_SCRIPT;
     }
-    return this.parties.get(address) ?? DEFAULT_SCRIPT;
+    const bare = address.startsWith('sip:') ? (address.split(/[;?]/)[0] ?? address) : address;
+    return this.parties.get(address) ?? this.parties.get(bare) ?? DEFAULT_SCRIPT;
   }
 
   recordingUrl(recordingSid: string): string {

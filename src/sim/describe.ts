@@ -32,6 +32,12 @@ export function describeEntry(e: TranscriptEntry): string {
       return `${t}  ↳ leg ${e.legSid} to ${e.to}: ${e.status}`;
     case 'conference':
       return `${t}  👥 ${e.event} ${e.name}`;
+    case 'queue':
+      return `${t}  ☰ ${e.event} ${e.name}${e.position !== undefined ? ` at #${e.position}` : ''}`;
+    case 'hold':
+      return e.held
+        ? `${t}  ⏸ on hold, hears ${e.music.length > 0 ? e.music.join(' | ') : 'SILENCE'}`
+        : `${t}  ▶ off hold`;
     case 'callback':
       return `${t}  ⇢ ${e.kind} callback ${e.event}${e.sequenceNumber !== undefined ? ` #${e.sequenceNumber}` : ''} → ${e.url} ${e.status ?? ''}${e.fault ? ` [${e.fault}]` : ''}${e.failure ? ` (${e.failure})` : ''}`;
     case 'status':

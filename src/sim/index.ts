@@ -17,3 +17,8 @@ export type { InboundSms, InboundSmsResult } from './messaging';
 export { readWavInfo } from './audio';
 export { describeEntry } from './describe';
 export type { PhoneNumberInput, PhoneNumberRecord } from './rest-numbers';
+export type { ByocTrunkRecord } from './sip';
+export { sipStatus } from './sip';
+export type { ConferenceRoom } from './conference-room';
+export { DEFAULT_HOLD_MUSIC } from './hold-music';
+export { CONFERENCE_EVENTS } from './conference-events';

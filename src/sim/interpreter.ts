@@ -6,6 +6,7 @@ import { parseTwiml, TwimlParseError, type TwimlNode } from './twiml';
 import { hangup, pause, play, redirect, reject, say } from './verbs/basic';
 import { dial } from './verbs/dial';
 import { gather } from './verbs/gather';
+import { enqueue } from './verbs/queue';
 import { record } from './verbs/record';
 
 type Verb = (exec: Exec, node: TwimlNode) => VerbResult | Promise<VerbResult>;
@@ -20,6 +21,7 @@ const VERBS: Record<string, Verb> = {
   Redirect: redirect,
   Hangup: hangup,
   Reject: reject,
+  Enqueue: enqueue,
 };
 
 /** The names this interpreter executes; any other verb is reported as unsupported. */

@@ -2,6 +2,7 @@ import { CallLeg, type LegOptions, type StatusCallbackConfig } from './call-leg'
 import type { SimCore } from './core';
 import type { CallDirection, CallRecord } from './model';
 import type { PartyScript } from './script';
+import { ringOutcome } from './sip';
 import type { Transcript } from './transcript';
 
 export interface NewLeg {
@@ -26,6 +27,7 @@ export function createLeg(core: SimCore, spec: NewLeg): CallLeg {
     dateCreated: now,
     dateUpdated: now,
     ...(spec.parentCallSid ? { parentCallSid: spec.parentCallSid } : {}),
+    ...(spec.options?.byoc ? { trunkSid: spec.options.byoc } : {}),
   };
   core.store.calls.set(record.sid, record);
   const leg = new CallLeg(core, record, spec.script, spec.transcript, spec.options);
@@ -54,7 +56,8 @@ export function statusCallbackConfig(
  */
 export async function ring(leg: CallLeg, timeoutSec: number, payer?: CallLeg): Promise<boolean> {
   const script = leg.script;
-  const answer = script.answer ?? 'answer';
+  const { answer, sipCode } = ringOutcome(leg.core, leg);
+  if (sipCode !== undefined) leg.sipResponseCode = sipCode;
   leg.emitInitiated();
   if (answer === 'failed') {
     leg.finish('failed');

@@ -29,6 +29,8 @@ export interface CallRecord {
   callerName?: string;
   /** Ms the call waited in the account's queue before it was dialed (Twilio's queue_time). */
   queueTimeMs?: number;
+  /** The BYOC trunk the call left through (Twilio's `trunk_sid`). */
+  trunkSid?: string;
 }
 
 export type MessageStatus =
@@ -97,6 +99,8 @@ export interface ConferenceRecord {
 export type ParticipantStatus =
   'queued' | 'connecting' | 'ringing' | 'connected' | 'complete' | 'failed';
 
+export type BeepMode = 'true' | 'false' | 'onEnter' | 'onExit';
+
 export interface ParticipantRecord {
   callSid: string;
   conferenceSid: string;
@@ -109,6 +113,10 @@ export interface ParticipantRecord {
   startConferenceOnEnter: boolean;
   endConferenceOnExit: boolean;
   holdUrl: string | null;
+  /** What the participant hears while held (from HoldUrl, or Twilio's default music); null when not held. */
+  holdMusic: string[] | null;
+  /** `true`, `false`, `onEnter` or `onExit`: when the conference beeps for this participant. */
+  beep: BeepMode;
   dateCreated: Date;
   dateUpdated: Date;
 }

@@ -8,6 +8,7 @@ import { statusCallbackConfig } from './legs';
 import { FINAL_CALL_STATUSES } from './model';
 import { pageOf } from './paging';
 import { isValidVoiceAddress } from './phone';
+import { routingParams } from './routing-params';
 import { parseRecordingEvents } from './recordings';
 import {
   absoluteUrl,
@@ -43,6 +44,7 @@ export function callRoutes(core: SimCore) {
       if (!isValidVoiceAddress(to)) throw apiErrors.invalidTo(to);
       if (!from) throw new TwilioApiError(21213, 400, "No 'From' number is specified");
       if (!isValidVoiceAddress(from)) throw apiErrors.invalidFrom(from);
+      const routing = routingParams(core, p, to);
       const url = absoluteUrl(p, 'Url');
       const twiml = str(p, 'Twiml');
       if (!url && twiml === undefined) {
@@ -72,6 +74,7 @@ export function callRoutes(core: SimCore) {
       const leg = startOutboundCall(core, {
         to,
         from,
+        ...routing,
         ...(url ? { url } : {}),
         ...(twiml !== undefined ? { twiml } : {}),
         method: method(p, 'Method') ?? 'POST',

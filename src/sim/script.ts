@@ -76,6 +76,12 @@ export interface PartyScript {
   answerDelayMs?: number;
   /** Real milliseconds the party stays in a conference before leaving (default: until it ends). */
   conferenceStayMs?: number;
+  /** Real ms after joining a conference at which the party talks (speech-start/stop events). */
+  conferenceSpeech?: { afterMs: number; durationMs?: number }[];
+  /** A SIP final response (≥ 300) the party answers with instead of ringing: 486, 488, 503… */
+  sipResponseCode?: number;
+  /** A `sip:` party that challenges: the call fails with 407 unless these credentials are offered. */
+  sipAuth?: { username: string; password: string };
   /** Faults for this call only; they override the simulator's global ones. */
   faults?: { callbacks?: CallbackFaults; webhooks?: WebhookFaults };
 }

@@ -31,7 +31,7 @@ export function callJson(accountSid: string, c: CallRecord): Record<string, unkn
     forwarded_from: null,
     group_sid: null,
     phone_number_sid: null,
-    trunk_sid: null,
+    trunk_sid: c.trunkSid ?? null,
     annotation: null,
     queue_time: String(c.queueTimeMs ?? 0),
     price: null,

@@ -6,6 +6,8 @@ import type { Faults } from './faults';
 import { receiveSms, type InboundSms, type InboundSmsResult } from './messaging';
 import { addPhoneNumber, type PhoneNumberInput, type PhoneNumberRecord } from './rest-numbers';
 import type { PartyScript } from './script';
+import type { ConferenceRoom } from './conference-room';
+import type { ByocTrunkRecord } from './sip';
 
 export interface Simulator {
   /** The REST API as a fastify app; `inject` works without listening. */
@@ -38,6 +40,10 @@ export interface Simulator {
   setMessageOutcome(to: string, outcome: MessageOutcome): void;
   /** Delivers an inbound SMS to the messaging webhook (STOP/START update opt-outs). */
   sendInboundSms(sms: InboundSms): Promise<InboundSmsResult>;
+  /** Puts a BYOC trunk on the account; `sipResponseCode` makes its carrier answer every call with that error. */
+  addByocTrunk(input: { friendlyName: string; sipResponseCode?: number }): ByocTrunkRecord;
+  /** The live conference of that name or sid (members, who hears whom), if one is active. */
+  conferenceRoom(nameOrSid: string): ConferenceRoom | undefined;
   /** Resolves when every call has ended and every callback has been delivered. */
   idle(): Promise<void>;
 }
@@ -91,6 +97,20 @@ export function buildSimulator(opts: SimulatorOptions & { logger?: boolean } = {
     addNumber: (input) => addPhoneNumber(core, input),
     setMessageOutcome: (to, outcome) => void core.messageOutcomes.set(to, outcome),
     sendInboundSms: (sms) => receiveSms(core, sms),
+    addByocTrunk(input) {
+      const trunk: ByocTrunkRecord = {
+        sid: core.newSid('BY'),
+        friendlyName: input.friendlyName,
+        ...(input.sipResponseCode !== undefined ? { sipResponseCode: input.sipResponseCode } : {}),
+        dateCreated: core.now(),
+      };
+      core.store.byocTrunks.set(trunk.sid, trunk);
+      return trunk;
+    },
+    conferenceRoom(nameOrSid) {
+      const sid = core.store.activeConferenceByName(nameOrSid)?.sid ?? nameOrSid;
+      return core.rooms.get(sid);
+    },
     async idle() {
       while (core.live.size > 0 || [...core.runs.values()].length > 0) {
         await Promise.allSettled([...core.runs.values()]);

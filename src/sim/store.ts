@@ -6,6 +6,7 @@ import type {
   RecordingRecord,
 } from './model';
 import type { PhoneNumberRecord } from './rest-numbers';
+import type { ByocTrunkRecord } from './sip';
 
 /** Everything the simulated account holds; insertion order is creation order. */
 export class Store {
@@ -19,6 +20,9 @@ export class Store {
   readonly optedOut = new Set<string>();
   /** IncomingPhoneNumbers of the account, keyed by PN sid. */
   readonly numbers = new Map<string, PhoneNumberRecord>();
+
+  /** BYOC trunks, keyed by BY sid. */
+  readonly byocTrunks = new Map<string, ByocTrunkRecord>();
 
   participant(conferenceSid: string, callSid: string): ParticipantRecord | undefined {
     return this.participants.get(`${conferenceSid}/${callSid}`);

@@ -2,7 +2,7 @@ import type { CallStatus } from './model';
 import type { CallbackKind } from './faults';
 
 export type RequestPurpose =
-  'voice-url' | 'fallback' | 'action' | 'redirect' | 'dial-url' | 'announce';
+  'voice-url' | 'fallback' | 'action' | 'redirect' | 'dial-url' | 'announce' | 'wait-url';
 
 type Body =
   | {
@@ -39,6 +39,15 @@ type Body =
     }
   | { type: 'leg'; legSid: string; to: string; status: CallStatus }
   | { type: 'conference'; name: string; conferenceSid: string; event: string }
+  | {
+      type: 'queue';
+      name: string;
+      queueSid: string;
+      event: 'enqueued' | 'dequeued' | 'left';
+      position?: number;
+    }
+  /** Put on or taken off hold in a conference; `music` is what the held party hears (empty: silence). */
+  | { type: 'hold'; held: boolean; music: string[] }
   | {
       type: 'callback';
       kind: CallbackKind;

@@ -1,6 +1,7 @@
 import twilio from 'twilio';
 import type {
   ActionRef,
+  ConferenceVerb,
   PromptVerb,
   SayVerb,
   TwimlPlan,
@@ -13,10 +14,18 @@ type SayAttributes = Parameters<VoiceResponse['say']>[0];
 export interface RenderUrls {
   /** Absolute URL for an action coming back to the workflow; `on` says which verb ended. */
   action(ref: ActionRef, on: 'gather' | 'dial' | 'record' | 'resume'): string;
+  /**
+   * The conference a `conference` verb joins: its name from the call's business key, the status
+   * callback that starts and feeds its workflow, and the hold music. Without it the caller is told
+   * no one can take the call.
+   */
+  conference?(verb: ConferenceVerb): { name: string; statusCallback: string; waitUrl: string };
   /** Absolute URL for recording status callbacks; without one, Twilio sends none. */
   recordingStatus?: string;
   /** Absolute URL for Twilio's own transcription of a Record verb; without one, none is asked. */
   transcription?: string;
+  /** Digest credentials for a SIP URI (from config, so they never enter workflow history). */
+  sipAuth?: (uri: string) => { username: string; password: string } | undefined;
 }
 
 function sayAttributes(verb: SayVerb): SayAttributes {
@@ -76,9 +85,10 @@ function addVerb(response: VoiceResponse, verb: TwimlVerb, urls: RenderUrls): vo
           ? { recordingStatusCallback: urls.recordingStatus }
           : {}),
       });
-      if (verb.target.kind === 'number') dial.number(verb.target.to);
+      if (verb.target.kind === 'number')
+        dial.number(verb.target.byoc ? { byoc: verb.target.byoc } : {}, verb.target.to);
       else if (verb.target.kind === 'client') dial.client(verb.target.to);
-      else dial.sip(verb.target.to);
+      else dial.sip(urls.sipAuth?.(verb.target.to) ?? {}, verb.target.to);
       return;
     }
     case 'record':
@@ -108,7 +118,48 @@ function addVerb(response: VoiceResponse, verb: TwimlVerb, urls: RenderUrls): vo
       return;
     case 'reject':
       response.reject(verb.reason ? { reason: verb.reason } : {});
+      return;
+    case 'conference':
+      addConference(response, verb, urls);
   }
+}
+
+/** Every event the conference's participant list needs; only this first participant's counts. */
+const CONFERENCE_EVENTS = [
+  'start',
+  'end',
+  'join',
+  'leave',
+  'mute',
+  'hold',
+  'modify',
+  'speaker',
+  'announcement',
+];
+
+function addConference(response: VoiceResponse, verb: ConferenceVerb, urls: RenderUrls): void {
+  const conf = urls.conference?.(verb);
+  if (!conf) {
+    response.say('Sorry, no one can take your call right now.');
+    response.hangup();
+    return;
+  }
+  const dial = response.dial({ action: urls.action(verb.action, 'dial'), method: 'POST' });
+  // The caller waits with music until the agent starts the conference, and ends it on leaving.
+  dial.conference(
+    {
+      startConferenceOnEnter: false,
+      endConferenceOnExit: true,
+      beep: 'false',
+      participantLabel: 'customer',
+      waitUrl: conf.waitUrl,
+      waitMethod: 'GET',
+      statusCallback: conf.statusCallback,
+      statusCallbackMethod: 'POST',
+      statusCallbackEvent: CONFERENCE_EVENTS as never,
+    },
+    conf.name,
+  );
 }
 
 /** Renders a workflow's plan as TwiML; VoiceResponse escapes every text and attribute. */

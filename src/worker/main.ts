@@ -8,6 +8,7 @@ import { createLogger } from '../logger';
 import { createCallDeliverer } from '../inbox/call-deliverer';
 import { createCampaignDeliverer } from '../inbox/campaign-deliverer';
 import { campaignActivityConfig } from '../campaign/config';
+import { createConferenceDeliverer } from '../inbox/conference-deliverer';
 import type { Deliverer, InboxLog } from '../inbox/deliverer';
 import { startMetricsServer } from '../metrics/http-server';
 import { registerInboxMetrics } from '../metrics/inbox';
@@ -86,7 +87,16 @@ async function main(): Promise<void> {
     new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
     log,
   );
-  registerInboxMetrics(db, [call.family, campaign.family, recording.family]);
+  const conference = createConferenceDeliverer({
+    temporal: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    log,
+  });
+  const families = [call, campaign, recording, conference];
+  registerInboxMetrics(
+    db,
+    families.map((d) => d.family),
+  );
   const metrics =
     config.WORKER_METRICS_PORT === 0
       ? undefined
@@ -94,7 +104,7 @@ async function main(): Promise<void> {
   const stopRelay = startInboxRelay(
     {
       db,
-      deliverers: [call, campaign, recording],
+      deliverers: families,
       log,
       windowMs: config.INBOX_BATCH_WINDOW_MS,
       maxAttempts: config.INBOX_MAX_ATTEMPTS,

@@ -65,3 +65,15 @@ export async function startTwimlServer(
 
 export const twiml = (inner: string): string =>
   `<?xml version="1.0" encoding="UTF-8"?><Response>${inner}</Response>`;
+
+/** Polls until `check` holds (the simulator's conferences run in real time). */
+export async function waitUntil(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 5000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -51,9 +51,10 @@ export function checkWebhookRequest(value: unknown): asserts value is WebhookReq
       text(r.speech, 'speech');
       return count(r.confidence, 'confidence');
     case 'dial':
-      only(r, ['kind', 'step', 'status', 'durationSeconds']);
+      only(r, ['kind', 'step', 'status', 'durationSeconds', 'sipResponseCode']);
       if (typeof r.status !== 'string') reject('has no dial status');
       text(r.status, 'dial status');
+      count(r.sipResponseCode, 'SIP response code');
       return count(r.durationSeconds, 'duration');
     case 'record':
       only(r, ['kind', 'step', 'recordingUrl', 'recordingSid', 'durationSeconds']);

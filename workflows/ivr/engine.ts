@@ -1,6 +1,7 @@
 import type { PromptVerb, TwimlPlan, TwimlVerb } from '../shared/twiml-plan';
 import { isOpen } from './hours';
 import type { ConsentNode, IvrDefinition, IvrNode, MenuNode } from './types';
+import { nextRoute } from './routes';
 import { interactiveVerbs, prompts } from './verbs';
 
 export { prompts, stepId } from './verbs';
@@ -8,7 +9,7 @@ export { prompts, stepId } from './verbs';
 /** What the caller did, as Twilio reported it to an action URL. */
 export type IvrInput =
   | { kind: 'gather'; digits?: string; speech?: string; confidence?: number }
-  | { kind: 'dial'; status: string; durationSeconds?: number }
+  | { kind: 'dial'; status: string; durationSeconds?: number; sipResponseCode?: number }
   | { kind: 'record'; recordingUrl?: string; recordingSid?: string; durationSeconds?: number };
 
 /** Side effects the workflow performs through activities after answering Twilio. */
@@ -18,6 +19,14 @@ export type IvrEffect =
   | { kind: 'failed'; node: string; reason: 'no-input' | 'invalid'; attempt: number }
   | { kind: 'consent'; granted: boolean; answered: boolean }
   | { kind: 'transfer-ended'; node: string; status: string }
+  /** A carrier route failed and the transfer tries the next one (`route` counts from 0). */
+  | {
+      kind: 'transfer-fallback';
+      node: string;
+      status: string;
+      sipResponseCode?: number;
+      route: number;
+    }
   | { kind: 'voicemail'; recordingUrl?: string; recordingSid?: string; durationSeconds?: number };
 
 export interface IvrState {
@@ -62,6 +71,8 @@ export function advanceIvr(
         : reprompt(def, state, now);
     case 'transfer': {
       if (input.kind !== 'dial') return reprompt(def, state, now);
+      const fallback = nextRoute(def, node, state, input);
+      if (fallback) return fallback;
       const effects: IvrEffect[] = [
         { kind: 'transfer-ended', node: state.node, status: input.status },
       ];
@@ -69,6 +80,14 @@ export function advanceIvr(
         return finish(state, [], effects);
       }
       return enter(def, state, node.onNoAnswer, now, effects);
+    }
+    case 'conference': {
+      // The caller's <Dial><Conference> ended (the conference is over, or they left it).
+      if (input.kind !== 'dial') return reprompt(def, state, now);
+      const effects: IvrEffect[] = [
+        { kind: 'transfer-ended', node: state.node, status: input.status },
+      ];
+      return enter(def, state, node.next, now, effects);
     }
     case 'voicemail': {
       if (input.kind !== 'record') return reprompt(def, state, now);

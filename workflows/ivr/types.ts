@@ -76,6 +76,24 @@ export interface TransferNode {
   record?: boolean;
   /** Where a busy, unanswered or failed transfer goes (usually voicemail). */
   onNoAnswer: string;
+  /**
+   * Send `target` through the carrier route table (`npm run cli -- carrier-routes`): the server
+   * resolves it when the call starts and puts the result in `routes`. Absent in older IVRs.
+   */
+  carrierRouting?: boolean;
+  /**
+   * The routes to try in order: the first, then each fallback while the last answered busy,
+   * failed or with a SIP error. Filled in at call start (or written by hand); absent = `target`.
+   */
+  routes?: DialRoute[];
+}
+
+/** One way out for a transfer: a number over PSTN (optionally a BYOC trunk) or a SIP URI. */
+export interface DialRoute {
+  kind: 'number' | 'sip';
+  to: string;
+  /** BYOC trunk (BY sid) a number leaves through; absent = Twilio's own carriers. */
+  byoc?: string;
 }
 
 export interface VoicemailNode {
@@ -90,8 +108,30 @@ export interface HangupNode {
   prompt: Prompt[];
 }
 
+/**
+ * Warm transfer through a conference: the caller waits with hold music in the conference
+ * `{namePrefix}-{CallSid}` while `agent` is dialed in; the conference workflow takes it from there
+ * (moderation, supervision, transfers to other agents). When the caller's conference ends, `next`.
+ */
+export interface ConferenceNode {
+  type: 'conference';
+  prompt?: Prompt[];
+  /** Agent A: an E.164 number, `client:` identity or `sip:` URI. */
+  agent: string;
+  /** Business-key prefix of the conference name, e.g. `support`. */
+  namePrefix: string;
+  next: string;
+}
+
 export type IvrNode =
-  MenuNode | ConsentNode | MessageNode | HoursNode | TransferNode | VoicemailNode | HangupNode;
+  | MenuNode
+  | ConsentNode
+  | MessageNode
+  | HoursNode
+  | TransferNode
+  | VoicemailNode
+  | HangupNode
+  | ConferenceNode;
 
 /** An IVR is data: validated when loaded, snapshotted into each call's workflow input. */
 export interface IvrDefinition {

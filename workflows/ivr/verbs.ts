@@ -1,6 +1,6 @@
-import type { ActionRef, PromptVerb, TwimlVerb, Voice } from '../shared/twiml-plan';
+import type { ActionRef, DialTarget, PromptVerb, TwimlVerb, Voice } from '../shared/twiml-plan';
 import type { IvrState } from './engine';
-import type { ConsentNode, IvrDefinition, IvrNode, MenuNode, Prompt } from './types';
+import type { ConsentNode, IvrDefinition, IvrNode, MenuNode, Prompt, TransferNode } from './types';
 
 /** The verbs a caller hears at a node: the plan an IVR rests on until the caller answers. */
 
@@ -49,10 +49,11 @@ export function interactiveVerbs(
     case 'transfer':
       return [
         ...heard,
-        ...prompts(def, node.prompt ?? []),
+        // A fallback route is dialed without the prompt again: the caller is already waiting.
+        ...(state.attempts > 0 ? [] : prompts(def, node.prompt ?? [])),
         {
           verb: 'dial',
-          target: node.target,
+          target: transferTarget(node, state.attempts),
           action,
           timeout: node.timeoutSeconds ?? 20,
           ...(node.callerId ? { callerId: node.callerId } : {}),
@@ -60,6 +61,12 @@ export function interactiveVerbs(
             ? { record: 'record-from-answer' as const }
             : {}),
         },
+      ];
+    case 'conference':
+      return [
+        ...heard,
+        ...prompts(def, node.prompt ?? []),
+        { verb: 'conference', namePrefix: node.namePrefix, agent: node.agent, action },
       ];
     case 'voicemail':
       return [
@@ -79,6 +86,16 @@ export function interactiveVerbs(
       // Non-interactive nodes never rest; enter() walks past them.
       return [...heard, { verb: 'hangup' }];
   }
+}
+
+/**
+ * Where a transfer dials on its n-th try: its n-th route when it has routes (carrier routing),
+ * else its target. Nodes without routes (every IVR before carrier routing) dial as before.
+ */
+function transferTarget(node: TransferNode, attempt: number): DialTarget {
+  const route = node.routes?.[attempt];
+  if (!route) return node.target;
+  return { kind: route.kind, to: route.to, ...(route.byoc ? { byoc: route.byoc } : {}) };
 }
 
 export function prompts(def: IvrDefinition, list: Prompt[]): PromptVerb[] {

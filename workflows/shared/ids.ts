@@ -22,3 +22,16 @@ export const RECORDING_WORKFLOW_TYPE = 'recordingWorkflow';
 const RECORDING_PREFIX = 'recording-';
 export const recordingWorkflowId = (recordingSid: string): string =>
   `${RECORDING_PREFIX}${recordingSid}`;
+export const CONFERENCE_WORKFLOW_TYPE = 'conferenceWorkflow';
+
+const CONFERENCE_PREFIX = 'conference-';
+/** Twilio FriendlyNames the conference family uses: business keys such as `support-ticket-842193`. */
+export const CONFERENCE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+export const conferenceWorkflowId = (name: string): string => `${CONFERENCE_PREFIX}${name}`;
+
+/** The conference name of a conference workflow's id, or undefined for an id of another family. */
+export function conferenceNameOf(workflowId: string): string | undefined {
+  return workflowId.startsWith(CONFERENCE_PREFIX)
+    ? workflowId.slice(CONFERENCE_PREFIX.length)
+    : undefined;
+}

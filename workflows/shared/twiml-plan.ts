@@ -47,6 +47,8 @@ export interface GatherVerb {
 export interface DialTarget {
   kind: 'number' | 'client' | 'sip';
   to: string;
+  /** BYOC trunk (BY sid) a number is dialed through: `<Number byoc>`. */
+  byoc?: string;
 }
 export interface DialVerb {
   verb: 'dial';
@@ -81,6 +83,17 @@ export interface RejectVerb {
   reason?: 'rejected' | 'busy';
 }
 
+/**
+ * `<Dial><Conference>` for a caller handed to the conference family: the server names the
+ * conference `{namePrefix}-{CallSid}` and points its status callback at the conference routes.
+ */
+export interface ConferenceVerb {
+  verb: 'conference';
+  namePrefix: string;
+  agent: string;
+  action: ActionRef;
+}
+
 export type TwimlVerb =
   | SayVerb
   | PlayVerb
@@ -90,7 +103,8 @@ export type TwimlVerb =
   | RecordVerb
   | RedirectVerb
   | HangupVerb
-  | RejectVerb;
+  | RejectVerb
+  | ConferenceVerb;
 
 export interface TwimlPlan {
   verbs: TwimlVerb[];

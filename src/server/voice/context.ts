@@ -1,6 +1,8 @@
+import { sipCredentialsFor } from '../../routing/config';
 import type { FastifyInstance } from 'fastify';
 import type { RenderUrls } from '../../twiml/render';
 import { tokenKeys, type TokenKeys } from '../tokens/keys';
+import { ivrConference } from '../conference/ivr-conference';
 
 /** What every voice route and answer strategy shares, built once when the plugin registers. */
 export interface VoiceContext {
@@ -31,6 +33,8 @@ export function voiceContext(app: FastifyInstance, prefix: string): VoiceContext
       ...(app.config.RECORDING_TWILIO_TRANSCRIBE
         ? { transcription: `${base}${prefix}/recording/transcription` }
         : {}),
+      sipAuth: (uri) => sipCredentialsFor(app.config, uri),
+      conference: (verb) => ivrConference(app.config, workflowId, verb),
     }),
   };
 }

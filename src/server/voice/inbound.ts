@@ -1,4 +1,7 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
+import { routingKeyOf } from '../../routing/destination';
+import { usesCarrierRouting, withCarrierRoutes } from '../../routing/ivr-routes';
+import { carrierRoutesFor } from '../../routing/route-store';
 import { callWorkflowId } from '../../../workflows/shared/ids';
 import { maskPhone } from '../../../workflows/shared/phone';
 import type { IvrDefinition } from '../../../workflows/ivr/types';
@@ -9,6 +12,26 @@ import { answerWebhook, sendXml } from './answer';
 import type { VoiceContext } from './context';
 import { callInputFor, callPartiesOf, requestKeyFor } from './input';
 import type { AnswerStrategy } from './strategy';
+
+/**
+ * Resolves carrier-routed transfers before the workflow starts (update mode: the route list rides
+ * in the IVR snapshot of its input). Journal mode keeps only the IVR's id and version per step, so
+ * there transfers dial their targets directly. Without the table the call still goes on.
+ */
+async function carrierRouted(
+  ctx: VoiceContext,
+  ivr: IvrDefinition,
+  log: FastifyBaseLogger,
+): Promise<IvrDefinition> {
+  const { config, db } = ctx.app;
+  if (config.WEBHOOK_MODE !== 'update' || !usesCarrierRouting(ivr)) return ivr;
+  try {
+    return await withCarrierRoutes(ivr, (destination) => carrierRoutesFor(db, destination));
+  } catch (err) {
+    log.warn({ err: (err as Error).message }, 'carrier routes unavailable; transfers dial targets');
+    return ivr;
+  }
+}
 
 /** `POST /voice/inbound`: the first webhook of a call starts (or finds) its workflow. */
 export function inboundHandler(ctx: VoiceContext, strategy: AnswerStrategy, path: string) {
@@ -32,7 +55,9 @@ export function inboundHandler(ctx: VoiceContext, strategy: AnswerStrategy, path
       request: { kind: 'inbound' },
       attempt: 1,
     };
-    const ivr = ivrs.resolve(to);
+    // A call from a SIP domain is routed by the number in its To's user part, like a number.
+    const routed = ivrs.resolve(routingKeyOf(to));
+    const ivr = routed && (await carrierRouted(ctx, routed, log));
     const call = { workflowId, callSid, ivr, inputFor, log, token };
     const retry = { ...call, retryPath: path, step: INBOUND_STEP };
     if (!ivr && !ivrs.loaded) {

@@ -52,11 +52,14 @@ export function actionRequestFor(on: string, step: string, params: Params): Webh
       }
       case 'dial': {
         const duration = optional(params, 'DialCallDuration', patterns.Number);
+        // A <Sip> leg's final response: what lets a carrier route fall back on a SIP error.
+        const sip = optional(params, 'DialSipResponseCode', /^[1-6]\d{2}$/);
         return {
           kind: 'dial',
           step,
           status: optional(params, 'DialCallStatus', patterns.DialCallStatus) ?? 'failed',
           ...(duration ? { durationSeconds: Number(duration) } : {}),
+          ...(sip ? { sipResponseCode: Number(sip) } : {}),
         };
       }
       case 'record': {

@@ -63,7 +63,8 @@ export function reject(exec: Exec, node: TwimlNode): VerbResult {
 }
 
 export function redirect(exec: Exec, node: TwimlNode): VerbResult {
-  const url = resolveUrl(exec, node.text);
+  // An empty <Redirect/> requests the current document again, as Twilio does.
+  const url = node.text.trim() === '' ? exec.docUrl : resolveUrl(exec, node.text);
   if (!url) {
     exec.leg.note({ type: 'error', code: 12200, message: '<Redirect> without a usable URL' });
     return NEXT;

@@ -1,4 +1,4 @@
-import { ConferenceRoom, type ConferenceEvents } from '../conference-room';
+import { beepMode, ConferenceRoom, type ConferenceEvents } from '../conference-room';
 import {
   callerHangsUp,
   hangsUpDuring,
@@ -41,7 +41,6 @@ export async function joinConference(
   }
   if (a.waitUrl) leg.note({ type: 'play', url: resolveUrl(exec, a.waitUrl) ?? a.waitUrl, loop: 1 });
   const room = ConferenceRoom.named(core, name);
-  const beep = a.beep ?? 'true';
   const recUrl = resolveUrl(exec, a.recordingStatusCallback);
   const statusCallback = conferenceEvents(
     resolveUrl(exec, a.statusCallback),
@@ -57,7 +56,7 @@ export async function joinConference(
       startConferenceOnEnter: a.startConferenceOnEnter !== 'false',
       endConferenceOnExit: a.endConferenceOnExit === 'true',
       muted: a.muted === 'true',
-      beep: beep === 'true' || beep === 'onEnter',
+      beep: beepMode(a.beep) ?? 'true',
       coaching: a.coach !== undefined,
       callSidToCoach: a.coach ?? null,
       label: a.participantLabel ?? null,

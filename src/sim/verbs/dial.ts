@@ -13,10 +13,13 @@ import type { Exec, VerbResult } from '../exec';
 import { runLeg } from '../interpreter';
 import { createLeg, statusCallbackConfig } from '../legs';
 import type { CallStatus } from '../model';
-import { isValidVoiceAddress, normalizeDialNumber } from '../phone';
+import { isE164, isValidVoiceAddress } from '../phone';
+import { ringOutcome } from '../sip';
+import { addressOf, invalidDestination, sipAuthOf, sipParams } from './dial-targets';
 import { completeRecording, openRecording, parseRecordingEvents } from '../recordings';
 import type { TwimlNode } from '../twiml';
 import { joinConference } from './conference';
+import { dialQueue } from './dial-queue';
 
 const DIALABLE = new Set(['Number', 'Client', 'Sip']);
 const RECORD_VALUES = new Set([
@@ -26,15 +29,6 @@ const RECORD_VALUES = new Set([
   'record-from-answer-dual',
   'record-from-ringing-dual',
 ]);
-
-function addressOf(noun: TwimlNode): string {
-  const text = noun.text;
-  if (noun.name === 'Client' && !text.startsWith('client:')) {
-    const identity = noun.children.find((c) => c.name === 'Identity')?.text ?? text;
-    return `client:${identity}`;
-  }
-  return noun.name === 'Number' ? normalizeDialNumber(text) : text;
-}
 
 export async function dial(exec: Exec, node: TwimlNode): Promise<VerbResult> {
   const { core, leg } = exec;
@@ -48,6 +42,8 @@ export async function dial(exec: Exec, node: TwimlNode): Promise<VerbResult> {
 
   const conference = nouns.find((n) => n.name === 'Conference');
   if (conference) return joinConference(exec, node, conference);
+  const queue = nouns.find((n) => n.name === 'Queue');
+  if (queue) return dialQueue(exec, node, queue);
 
   const targets: { noun: TwimlNode; address: string }[] = [];
   for (const noun of nouns) {
@@ -57,7 +53,13 @@ export async function dial(exec: Exec, node: TwimlNode): Promise<VerbResult> {
     }
     const address = addressOf(noun);
     if (!isValidVoiceAddress(address)) {
-      leg.note({ type: 'error', code: 13214, message: `Dial: invalid number '${address}'` });
+      leg.note({ type: 'error', ...invalidDestination(noun, address) });
+      continue;
+    }
+    // 13214: a callerId that is not a number cannot be shown to a phone (a SIP or Client callee
+    // may see any name, as in Twilio's <Sip> examples).
+    if (noun.name === 'Number' && a.callerId !== undefined && !isE164(a.callerId)) {
+      leg.note({ type: 'error', code: 13214, message: `Dial: Invalid callerId '${a.callerId}'` });
       continue;
     }
     targets.push({ noun, address });
@@ -74,6 +76,7 @@ export async function dial(exec: Exec, node: TwimlNode): Promise<VerbResult> {
       script: core.partyFor(address),
       transcript: leg.transcript,
       options: {
+        ...optional('sipAuth', sipAuthOf(noun)),
         ...optional(
           'statusCallback',
           statusCallbackConfig(
@@ -88,23 +91,25 @@ export async function dial(exec: Exec, node: TwimlNode): Promise<VerbResult> {
   });
 
   // Every noun rings at once; the first to answer wins and the others are canceled.
+  const outcomes = new Map(children.map(({ child }) => [child, ringOutcome(core, child)]));
+  const answerOf = (child: CallLeg) => outcomes.get(child)?.answer ?? 'answer';
   for (const { child } of children) {
+    const sipCode = outcomes.get(child)?.sipCode;
+    if (sipCode !== undefined) child.sipResponseCode = sipCode;
     leg.note({ type: 'leg', legSid: child.sid, to: child.record.to, status: 'queued' });
     child.emitInitiated();
-    if ((child.script.answer ?? 'answer') === 'failed') child.finish('failed');
+    if (answerOf(child) === 'failed') child.finish('failed');
     else child.setStatus('ringing');
   }
   const winner = children.find(({ child }) => {
-    const answer = child.script.answer ?? 'answer';
+    const answer = answerOf(child);
     return (
       !child.ended &&
       (answer === 'answer' || answer === 'machine') &&
       (child.script.ringSeconds ?? 2) <= timeout
     );
   });
-  const anyRinging = children.some(
-    ({ child }) => !child.ended && (child.script.answer ?? 'answer') !== 'busy',
-  );
+  const anyRinging = children.some(({ child }) => !child.ended && answerOf(child) !== 'busy');
   const ringMs = winner
     ? (winner.child.script.ringSeconds ?? 2) * 1000
     : anyRinging
@@ -115,7 +120,7 @@ export async function dial(exec: Exec, node: TwimlNode): Promise<VerbResult> {
     if (child.ended) continue;
     child.elapsedMs += ringMs;
     if (winner?.child === child) continue;
-    const answer = child.script.answer ?? 'answer';
+    const answer = answerOf(child);
     child.finish(winner ? 'canceled' : answer === 'busy' ? 'busy' : 'no-answer');
   }
   for (const { child } of children) {
@@ -138,10 +143,11 @@ export async function dial(exec: Exec, node: TwimlNode): Promise<VerbResult> {
         ? 'busy'
         : 'failed';
     const first = children[0]?.child;
-    const params = {
+    const params: Record<string, string> = {
       DialCallStatus: dialStatus,
       DialCallSid: first?.sid ?? '',
       DialCallDuration: '0',
+      ...sipParams(children),
     };
     if (!actionUrl) return NEXT;
     return { kind: 'goto', next: { url: actionUrl, method, params, purpose: 'action' } };
@@ -233,6 +239,7 @@ async function bridge(
     DialCallStatus: 'completed',
     DialCallSid: child.sid,
     DialCallDuration: String(child.durationSec()),
+    ...(noun.name === 'Sip' ? sipParams([{ noun, child }]) : {}),
     ...recordingParams,
   };
   const actionUrl = resolveUrl(exec, a.action);
