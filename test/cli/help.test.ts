@@ -105,6 +105,10 @@ const commands: { name: string; file: string; args?: string[]; names: string[] }
       'purge',
       'policy',
       'rotate-key',
+      '--help',
+    ],
+  },
+  {
     name: 'npm run cli -- carrier-routes',
     file: 'src/cli/main.ts',
     args: ['carrier-routes'],

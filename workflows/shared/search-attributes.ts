@@ -21,6 +21,7 @@ export const ConferenceNameKey = defineSearchAttributeKey(
 export const MaskedNumberKey = defineSearchAttributeKey(
   'MaskedNumber',
   SearchAttributeType.KEYWORD,
+);
 /** Every CallSid that has been in a conference: find a conference by any participant's call. */
 export const ParticipantCallSidsKey = defineSearchAttributeKey(
   'ParticipantCallSids',
