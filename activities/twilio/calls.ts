@@ -1,5 +1,6 @@
 import type { CallInstance } from 'twilio/lib/rest/api/v2010/account/call';
 import type { TwilioClient } from '../../src/twilio/client';
+import { assertDialable } from './destination';
 import { twilioRequest } from './errors';
 import { isoOrNull } from './serialize';
 
@@ -26,6 +27,12 @@ export interface CreateCallInput {
    * has no idempotency key at Twilio, so this is how an answer that never arrived is reconciled.
    */
   reference?: string;
+  /** BYOC trunk (BY sid) the call leaves through instead of Twilio's carriers. */
+  byoc?: string;
+  /** What the callee sees as the caller, when it differs from `from`. */
+  callerId?: string;
+  /** Digest credentials for a `sip:` destination that challenges. */
+  sipAuth?: { username: string; password: string };
 }
 
 export interface UpdateCallInput {
@@ -80,6 +87,7 @@ export function createTwilioCallActivities({ twilio }: { twilio: TwilioClient })
   return {
     /** Places one call. Not idempotent: a retry after a lost answer may dial twice (see findCalls). */
     async createCall(input: CreateCallInput): Promise<CallSummary> {
+      assertDialable(input.to);
       const call = await twilioRequest(() =>
         twilio.calls.create({
           to: input.to,
@@ -93,6 +101,11 @@ export function createTwilioCallActivities({ twilio }: { twilio: TwilioClient })
           statusCallbackEvent: input.statusCallbackEvents,
           timeout: input.timeoutSec,
           machineDetection: input.machineDetection,
+          ...(input.byoc ? { byoc: input.byoc } : {}),
+          ...(input.callerId ? { callerId: input.callerId } : {}),
+          ...(input.sipAuth
+            ? { sipAuthUsername: input.sipAuth.username, sipAuthPassword: input.sipAuth.password }
+            : {}),
         }),
       );
       return summary(call);
