@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { checkDestination } from '../../src/routing/destination';
+import { describeTwilioCode } from '../../src/twilio/error-catalog';
 import { TwilioFailureType } from '../../workflows/shared/twilio-constants';
 import type { TwilioFailureDetails } from './errors';
 
@@ -11,14 +12,15 @@ import type { TwilioFailureDetails } from './errors';
 export function assertDialable(to: string): void {
   const check = checkDestination(to);
   if (check.ok) return;
+  // Shaped as Twilio's own 400 answer would be, so logs and the Temporal UI read the same.
   const details: TwilioFailureDetails = {
     code: check.code,
-    status: null,
+    status: 400,
     moreInfo: `https://www.twilio.com/docs/errors/${check.code}`,
   };
   throw ApplicationFailure.create({
     type: TwilioFailureType.permanent,
-    message: check.message,
+    message: `Twilio ${check.code} (HTTP 400): ${check.message} | ${describeTwilioCode(check.code)}`,
     nonRetryable: true,
     details: [details],
   });
