@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isWithinWindow, type DailyWindow } from '../../workflows/campaign/window';
 import type { CallInstance } from 'twilio/lib/rest/api/v2010/account/call';
 import type { TwilioClient } from '../../src/twilio/client';
+import { assertDialable } from './destination';
 import { twilioRequest } from './errors';
 import { isoOrNull } from './serialize';
 
@@ -31,6 +32,12 @@ export interface CreateCallInput {
    * has no idempotency key at Twilio, so this is how an answer that never arrived is reconciled.
    */
   reference?: string;
+  /** BYOC trunk (BY sid) the call leaves through instead of Twilio's carriers. */
+  byoc?: string;
+  /** What the callee sees as the caller, when it differs from `from`. */
+  callerId?: string;
+  /** Digest credentials for a `sip:` destination that challenges. */
+  sipAuth?: { username: string; password: string };
 }
 
 /**
@@ -101,6 +108,7 @@ function summary(call: CallInstance): CallSummary {
 export function createTwilioCallActivities({ twilio }: { twilio: TwilioClient }) {
   /** Places one call. Not idempotent: a retry after a lost answer may dial twice (see findCalls). */
   async function createCall(input: CreateCallInput): Promise<CallSummary> {
+    assertDialable(input.to);
     const call = await twilioRequest(() =>
       twilio.calls.create({
         to: input.to,
@@ -119,6 +127,11 @@ export function createTwilioCallActivities({ twilio }: { twilio: TwilioClient })
           input.asyncAmdStatusCallback === undefined
             ? undefined
             : withReference(input.asyncAmdStatusCallback, input.reference),
+        ...(input.byoc ? { byoc: input.byoc } : {}),
+        ...(input.callerId ? { callerId: input.callerId } : {}),
+        ...(input.sipAuth
+          ? { sipAuthUsername: input.sipAuth.username, sipAuthPassword: input.sipAuth.password }
+          : {}),
       }),
     );
     return summary(call);

@@ -1,4 +1,5 @@
-import type { IvrDefinition, IvrNode } from '../../workflows/ivr/types';
+import { withRoutes } from '../../workflows/ivr/routes';
+import type { DialRoute, IvrDefinition } from '../../workflows/ivr/types';
 import { resolveRoutes, type CarrierRoute } from './carrier-routes';
 
 export type RouteLookup = (destination: string) => Promise<CarrierRoute[]>;
@@ -11,24 +12,29 @@ export function usesCarrierRouting(ivr: IvrDefinition): boolean {
 }
 
 /**
- * The IVR a call starts with, its carrier-routed transfers resolved against the route table: the
- * workflow cannot read PostgreSQL, so the routes travel in the IVR snapshot of its input, and
- * every later decision (and every replay) sees the same ones. A transfer whose target no route
- * matches keeps dialing its target. The registry's definition is never modified.
+ * The routes of an IVR's carrier-routed transfers, by node id, from the route table: the workflow
+ * cannot read PostgreSQL, so they travel in its input (`CallInput.carrierRoutes`) and every later
+ * decision, and every replay, sees the same ones. A transfer no route matches is left out (it
+ * dials its target); undefined when nothing was routed.
  */
+export async function carrierRoutesOf(
+  ivr: IvrDefinition,
+  lookup: RouteLookup,
+): Promise<Record<string, DialRoute[]> | undefined> {
+  if (!usesCarrierRouting(ivr)) return undefined;
+  const out: Record<string, DialRoute[]> = {};
+  for (const [id, node] of Object.entries(ivr.nodes)) {
+    if (node.type !== 'transfer' || node.carrierRouting !== true || node.routes) continue;
+    const routes = resolveRoutes(await lookup(node.target.to), node.target.to);
+    if (routes.length > 0) out[id] = routes;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** The IVR with its routes in place, as the call workflow decides with it. */
 export async function withCarrierRoutes(
   ivr: IvrDefinition,
   lookup: RouteLookup,
 ): Promise<IvrDefinition> {
-  if (!usesCarrierRouting(ivr)) return ivr;
-  const nodes: Record<string, IvrNode> = {};
-  for (const [id, node] of Object.entries(ivr.nodes)) {
-    if (node.type !== 'transfer' || node.carrierRouting !== true || node.routes) {
-      nodes[id] = node;
-      continue;
-    }
-    const routes = resolveRoutes(await lookup(node.target.to), node.target.to);
-    nodes[id] = routes.length > 0 ? { ...node, routes } : node;
-  }
-  return { ...ivr, nodes };
+  return withRoutes(ivr, await carrierRoutesOf(ivr, lookup));
 }

@@ -100,6 +100,23 @@ describe('conferences and warm transfer through the simulator', () => {
     expect(run).toBeDefined();
     heardOnlyMusicWhileHeld(run!.transcript.entries);
 
+    // Findable in the Temporal UI by ConferenceName and by any participant's CallSid.
+    const bSid = byLabel(done, 'agent-2')!.callSid;
+    // Visibility is eventually consistent: the search attribute upsert shows up within moments.
+    const findBy = async (query: string): Promise<string[]> => {
+      const ids: string[] = [];
+      for await (const wf of stack.live.client.workflow.list({ query })) ids.push(wf.workflowId);
+      return ids;
+    };
+    const query = `ParticipantCallSids = '${bSid}' AND ConferenceName = '${name}'`;
+    let found = await findBy(query);
+    for (let i = 0; i < 50 && found.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      found = await findBy(query);
+    }
+    expect(found).toEqual([`conference-${name}`]);
+    expect(await stack.cli('list')).toMatch(new RegExp(`${name}\\s+running`));
+
     const show = await stack.cli('show', name);
     expect(show).toContain('completed');
     expect(show).toContain('agent-2');

@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { IvrInput, IvrState } from '../ivr/engine';
-import type { IvrDefinition } from '../ivr/types';
+import type { DialRoute, IvrDefinition } from '../ivr/types';
 import type { CallStatus } from '../shared/call-status';
 import type { TwimlPlan } from '../shared/twiml-plan';
 
@@ -25,6 +25,11 @@ export interface CallInput {
    * a relay that starts the workflow itself (eagerly, on its own worker) passes them here.
    */
   journal?: JournalEntry[];
+  /**
+   * Carrier routes of the IVR's carrier-routed transfers, by node id, resolved by the server from
+   * its route table before the workflow starts (the workflow does no I/O). Absent in older calls.
+   */
+  carrierRoutes?: Record<string, DialRoute[]>;
 }
 
 /** A Twilio request that needs TwiML back: the first webhook, or an action URL. */

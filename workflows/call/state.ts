@@ -6,6 +6,8 @@ import { isFinalStatus, isNewerStatus, type CallStatus } from '../shared/call-st
 import { maskPhone } from '../shared/phone';
 import { CallStatusKey, IvrNodeKey } from '../shared/search-attributes';
 import type { TwimlPlan } from '../shared/twiml-plan';
+import { withRoutes } from '../ivr/routes';
+import type { IvrDefinition } from '../ivr/types';
 import { decide } from './decide';
 import type {
   CallInput,
@@ -46,12 +48,19 @@ export class CallState {
   private readonly changed = new Map<string, SearchAttributeUpdatePair>();
   /** The call row goes out with the first write. */
   private callRow: CallRow | undefined;
+  private routedIvr: IvrDefinition | undefined;
 
   constructor(
     private readonly input: CallInput,
     private readonly revision: CallRevision,
   ) {
     this.pending = new PendingWrites(revision);
+  }
+
+  /** The IVR decisions are made with: the input's, with its resolved carrier routes. */
+  private get ivr(): IvrDefinition {
+    this.routedIvr ??= withRoutes(this.input.ivr, this.input.carrierRoutes);
+    return this.routedIvr;
   }
 
   get ivrEnded(): boolean {
@@ -76,9 +85,9 @@ export class CallState {
 
   /** An update: the TwiML for this request, advancing the IVR when the request is fresh. */
   answerWebhook(request: WebhookRequest, now: Date): TwimlPlan {
-    const decision = decide(this.input.ivr, this.ivrState, request, now);
+    const decision = decide(this.ivr, this.ivrState, request, now);
     if (decision.kind === 'reserve') {
-      return this.lastPlan ?? reprompt(this.input.ivr, decision.state).plan;
+      return this.lastPlan ?? reprompt(this.ivr, decision.state).plan;
     }
     return this.apply(decision.outcome, now.toISOString(), 'update');
   }
@@ -245,7 +254,7 @@ export class CallState {
   private applyStep(step: CallStep): void {
     const { request, before } = step;
     if (request.kind === 'inbound') {
-      this.apply(startIvr(this.input.ivr, new Date(step.decidedAt)), step.decidedAt, 'history');
+      this.apply(startIvr(this.ivr, new Date(step.decidedAt)), step.decidedAt, 'history');
       return;
     }
     if (request.kind === 'resume' || !before) return;
@@ -266,7 +275,7 @@ export class CallState {
         key: step.key,
       });
     }
-    const decision = decide(this.input.ivr, before, request, new Date(step.decidedAt));
+    const decision = decide(this.ivr, before, request, new Date(step.decidedAt));
     if (decision.kind !== 'reserve') this.apply(decision.outcome, step.decidedAt, 'history');
   }
 }

@@ -1,5 +1,5 @@
 import type { IvrInput, IvrOutcome, IvrState } from './engine';
-import type { IvrDefinition, TransferNode } from './types';
+import type { DialRoute, IvrDefinition, TransferNode } from './types';
 import { interactiveVerbs } from './verbs';
 
 /**
@@ -36,4 +36,27 @@ export function nextRoute(
       },
     ],
   };
+}
+
+/**
+ * The IVR a call decides with: its carrier-routed transfers given the routes the server resolved
+ * when the call started. Without routes it is the very same definition (every older call).
+ */
+export function withRoutes(
+  ivr: IvrDefinition,
+  routes: Record<string, DialRoute[]> | undefined,
+): IvrDefinition {
+  if (!routes) return ivr;
+  const nodes = { ...ivr.nodes };
+  for (const [id, list] of Object.entries(routes)) {
+    const node = nodes[id];
+    if (
+      node?.type === 'transfer' &&
+      node.carrierRouting === true &&
+      !node.routes &&
+      list.length > 0
+    )
+      nodes[id] = { ...node, routes: list };
+  }
+  return { ...ivr, nodes };
 }

@@ -7,7 +7,9 @@ import { HttpError } from '../errors';
 import { withTimeout } from '../timeout';
 import { formParams, patterns, type Params } from '../twilio-params';
 import type { VoiceContext } from './context';
+import { withCallRoutes } from './carrier-routing';
 import { callInputFor, statusEventFor } from './input';
+import { routingKeyOf } from '../../routing/destination';
 
 const callIsOver = (err: unknown): boolean =>
   err instanceof WorkflowNotFoundError || err instanceof WorkflowExecutionAlreadyStartedError;
@@ -30,7 +32,9 @@ export function statusHandler(ctx: VoiceContext) {
     const event = statusEventFor(params);
     const callSid = params.CallSid as string;
     const log = request.log.child({ callSid });
-    const input = startInputOf(params, ivrs.resolve.bind(ivrs), config.CALL_LINGER_SECONDS);
+    const plain = startInputOf(params, ivrs.resolve.bind(ivrs), config.CALL_LINGER_SECONDS);
+    // It may start the workflow, so it starts it with the same carrier routes as the inbound would.
+    const input = plain && (await withCallRoutes(ctx, plain, log));
     const keep = (): Promise<unknown> =>
       withTimeout(
         budget,
@@ -78,7 +82,7 @@ function startInputOf(
   resolve: (to: string) => ReturnType<VoiceContext['app']['ivrs']['resolve']>,
   lingerSeconds: number,
 ) {
-  const ivr = params.To ? resolve(params.To) : undefined;
+  const ivr = params.To ? resolve(routingKeyOf(params.To)) : undefined;
   if (!ivr || !params.AccountSid || !patterns.AccountSid.test(params.AccountSid)) return undefined;
   return callInputFor(params, ivr, lingerSeconds);
 }

@@ -62,6 +62,12 @@ export async function dial(exec: Exec, node: TwimlNode): Promise<VerbResult> {
       leg.note({ type: 'error', code: 13214, message: `Dial: Invalid callerId '${a.callerId}'` });
       continue;
     }
+    // <Number byoc="BY…"> leaves through that BYOC trunk; one the account lacks is refused.
+    const byoc = noun.name === 'Number' ? noun.attrs.byoc : undefined;
+    if (byoc !== undefined && !core.store.byocTrunks.has(byoc)) {
+      leg.note({ type: 'error', code: 21218, message: `Dial: unknown BYOC trunk '${byoc}'` });
+      continue;
+    }
     targets.push({ noun, address });
   }
   if (targets.length === 0) return NEXT;
@@ -77,6 +83,7 @@ export async function dial(exec: Exec, node: TwimlNode): Promise<VerbResult> {
       transcript: leg.transcript,
       options: {
         ...optional('sipAuth', sipAuthOf(noun)),
+        ...optional('byoc', noun.name === 'Number' ? noun.attrs.byoc : undefined),
         ...optional(
           'statusCallback',
           statusCallbackConfig(
