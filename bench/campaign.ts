@@ -124,7 +124,8 @@ async function main(): Promise<void> {
   };
 
   const stack = await startStack('switchboard_bench_campaign_test');
-  const sim = buildSimulator({ seed: 11 });
+  // The simulator keeps Twilio's CPS queue: a campaign that over-created would see calls queued.
+  const sim = buildSimulator({ seed: 11, callsPerSecond: cps });
   const simBase = await sim.start(0);
   const port = await freePort();
   const env = {
