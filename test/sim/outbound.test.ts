@@ -20,7 +20,7 @@ describe('outbound calls for campaigns', () => {
     app = await startTwimlServer({
       '/voice': () => twiml('<Say>Hello</Say>'),
       // Long enough for an async AMD result to arrive while the call is live.
-      '/wait': () => twiml('<Pause length="59"/>'),
+      '/wait': () => twiml('<Pause length="59"/>'.repeat(5)),
       '/long': () => twiml('<Pause length="120"/><Say>never reached</Say>'),
     });
   });
@@ -64,7 +64,8 @@ describe('outbound calls for campaigns', () => {
     });
 
     it('cancels a call still waiting in the queue', async () => {
-      sim.setCallsPerSecond(1);
+      // A slot far enough off that no load can reach it before the cancel.
+      sim.setCallsPerSecond(0.2);
       await create('+15005552000');
       const waiting = await create('+15005552001');
       const canceled = await client.calls(waiting.sid).update({ status: 'canceled' });
