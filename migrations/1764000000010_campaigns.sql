@@ -68,7 +68,48 @@ CREATE TABLE campaign_contacts (
   PRIMARY KEY (campaign_id, contact_id)
 );
 
+-- One claim, in one round trip: the campaign's row lock is held only inside the server, never across
+-- a client's network round trips, so claims from every worker queue behind each other for
+-- microseconds. Returns kind ('slot', 'full' or the campaign's state), slot_at and not_after.
+-- The arithmetic is workflows/campaign/pacing.ts's claimSlot (kept in step; unit-tested there,
+-- and this function through the activity's tests).
+CREATE FUNCTION claim_dial_slot(
+  p_campaign text, p_lease text, p_account_scope text, p_account_interval double precision,
+  p_tolerance double precision, p_earliest double precision,
+  OUT kind text, OUT slot_at bigint, OUT not_after bigint
+) LANGUAGE plpgsql AS $$
+DECLARE
+  c campaigns%ROWTYPE;
+  live integer;
+  base double precision;
+  campaign_scope text := 'campaign:' || p_campaign;
+  campaign_interval double precision;
+BEGIN
+  SELECT * INTO c FROM campaigns WHERE campaign_id = p_campaign FOR UPDATE;
+  IF NOT FOUND THEN RAISE EXCEPTION 'campaign % is not registered', p_campaign; END IF;
+  IF c.state <> 'running' THEN kind := c.state; RETURN; END IF;
+  SELECT l.slot_at, l.not_after INTO slot_at, not_after FROM campaign_live_calls l WHERE lease_key = p_lease;
+  IF FOUND THEN kind := 'slot'; RETURN; END IF;
+  SELECT count(*) INTO live FROM campaign_live_calls WHERE campaign_id = p_campaign;
+  IF live >= c.max_concurrent THEN kind := 'full'; RETURN; END IF;
+  campaign_interval := (1000 + p_tolerance) / c.cps;
+  INSERT INTO dial_pacing (scope, next_at) VALUES (p_account_scope, 0), (campaign_scope, 0)
+    ON CONFLICT (scope) DO NOTHING;
+  -- Fixed order ('account:' < 'campaign:'): two campaigns never deadlock on the account's clock.
+  PERFORM 1 FROM dial_pacing WHERE scope IN (p_account_scope, campaign_scope) ORDER BY scope FOR UPDATE;
+  SELECT greatest(p_earliest, max(next_at)) INTO base
+    FROM dial_pacing WHERE scope IN (p_account_scope, campaign_scope);
+  UPDATE dial_pacing SET next_at = base + p_account_interval WHERE scope = p_account_scope;
+  UPDATE dial_pacing SET next_at = base + campaign_interval WHERE scope = campaign_scope;
+  kind := 'slot';
+  slot_at := ceil(base);
+  not_after := floor(base + p_tolerance);
+  INSERT INTO campaign_live_calls (lease_key, campaign_id, slot_at, not_after)
+    VALUES (p_lease, p_campaign, slot_at, not_after);
+END $$;
+
 -- Down Migration
+DROP FUNCTION claim_dial_slot;
 DROP TABLE campaign_contacts;
 DROP TABLE dial_intents;
 DROP TABLE campaign_live_calls;

@@ -1,4 +1,8 @@
+import type { CallLeg } from './call-leg';
+import type { SimCore } from './core';
 import { TwilioApiError } from './errors';
+import { optional } from './optional';
+import type { HttpMethod } from './webhook-client';
 import { str, type Params } from './rest-params';
 import type { AnsweredBy, PartyScript } from './script';
 
@@ -102,4 +106,57 @@ export function detect(script: PartyScript, amd: AmdSettings): AmdOutcome {
     answeredBy: machine && amd.mode === 'DetectMessageEnd' ? 'machine_end_other' : 'unknown',
     durationMs: amd.timeoutMs,
   };
+}
+
+/** What a create request says about AMD. */
+export interface AmdCallParams {
+  amd?: AmdSettings;
+  asyncAmd: boolean;
+  asyncAmdStatusCallback?: string;
+  asyncAmdStatusCallbackMethod?: HttpMethod;
+}
+
+/**
+ * Sync AMD holds the first TwiML request until the result (sent as AnsweredBy on it). Async AMD
+ * runs beside the TwiML: the leg's clock turns real (scaled) so the call is still live when the
+ * app reacts to the AsyncAmdStatusCallback, which is sent when detection ends.
+ */
+export async function startAmd(
+  core: SimCore,
+  leg: CallLeg,
+  script: PartyScript,
+  p: AmdCallParams,
+): Promise<void> {
+  if (!p.amd) return;
+  const outcome = detect(script, p.amd);
+  if (!p.asyncAmd) {
+    await leg.spend(outcome.durationMs);
+    leg.record.answeredBy = outcome.answeredBy;
+    return;
+  }
+  leg.timeScale = core.amdTimeScale;
+  const url = p.asyncAmdStatusCallback;
+  const report = (): void => {
+    if (leg.ended) return;
+    leg.record.answeredBy = outcome.answeredBy;
+    if (!url) return;
+    core.callbacks.send({
+      kind: 'amd',
+      event: outcome.answeredBy,
+      url,
+      method: p.asyncAmdStatusCallbackMethod ?? 'POST',
+      group: leg.sid,
+      callSid: leg.sid,
+      at: leg.elapsedMs,
+      transcript: leg.transcript,
+      ...optional('faults', leg.callbackFaults),
+      params: {
+        AccountSid: core.accountSid,
+        CallSid: leg.sid,
+        AnsweredBy: outcome.answeredBy,
+        MachineDetectionDuration: String(outcome.durationMs),
+      },
+    });
+  };
+  setTimeout(report, outcome.durationMs * core.amdTimeScale);
 }

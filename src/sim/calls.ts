@@ -5,7 +5,7 @@ import type { Next } from './exec';
 import { runLeg, takeInterrupt } from './interpreter';
 import { createLeg, ring } from './legs';
 import { completeRecording, openRecording, type RecordingCallbackConfig } from './recordings';
-import { detect, type AmdSettings } from './amd';
+import { startAmd, type AmdSettings } from './amd';
 import type { AnsweredBy, PartyScript } from './script';
 import { Transcript, type TranscriptEntry } from './transcript';
 import type { HttpMethod } from './webhook-client';
@@ -231,51 +231,6 @@ export function startOutboundCall(core: SimCore, p: OutboundCallParams): CallLeg
     }
   });
   return leg;
-}
-
-/**
- * Sync AMD holds the first TwiML request until the result (sent as AnsweredBy on it). Async AMD
- * runs beside the TwiML: the leg's clock turns real (scaled) so the call is still live when the
- * app reacts to the AsyncAmdStatusCallback, which is sent when detection ends.
- */
-async function startAmd(
-  core: SimCore,
-  leg: CallLeg,
-  script: PartyScript,
-  p: OutboundCallParams,
-): Promise<void> {
-  if (!p.amd) return;
-  const outcome = detect(script, p.amd);
-  if (!p.asyncAmd) {
-    await leg.spend(outcome.durationMs);
-    leg.record.answeredBy = outcome.answeredBy;
-    return;
-  }
-  leg.timeScale = core.amdTimeScale;
-  const url = p.asyncAmdStatusCallback;
-  const report = (): void => {
-    if (leg.ended) return;
-    leg.record.answeredBy = outcome.answeredBy;
-    if (!url) return;
-    core.callbacks.send({
-      kind: 'amd',
-      event: outcome.answeredBy,
-      url,
-      method: p.asyncAmdStatusCallbackMethod ?? 'POST',
-      group: leg.sid,
-      callSid: leg.sid,
-      at: leg.elapsedMs,
-      transcript: leg.transcript,
-      ...optional('faults', leg.callbackFaults),
-      params: {
-        AccountSid: core.accountSid,
-        CallSid: leg.sid,
-        AnsweredBy: outcome.answeredBy,
-        MachineDetectionDuration: String(outcome.durationMs),
-      },
-    });
-  };
-  setTimeout(report, outcome.durationMs * core.amdTimeScale);
 }
 
 /** A REST `Status=canceled|completed` that arrived before the call was answered. */

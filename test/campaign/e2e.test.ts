@@ -1,79 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCampaign } from '../../src/campaign/start';
 import type { Contact } from '../../src/campaign/contacts';
 import type { CampaignSettings } from '../../workflows/campaign/definitions';
 import { campaignStatusQuery } from '../../workflows/campaign/definitions';
 import { loadIvr } from '../helpers/env';
 import { CampaignStack } from '../helpers/campaign-stack';
+import {
+  callsTo as callsOf,
+  contact,
+  rows as contactRows,
+  run as runCampaign,
+  smsTo as smsOf,
+  until,
+} from './helpers';
 
 let stack: CampaignStack;
-const FROM = '+15005550006';
-
-function settings(overrides: Partial<CampaignSettings> = {}): CampaignSettings {
-  return {
-    name: 'test',
-    from: FROM,
-    ivrId: 'test-line',
-    cps: 5,
-    maxConcurrent: 5,
-    window: { start: '00:00', end: '24:00' },
-    maxAttempts: 3,
-    retryAfterSeconds: 1,
-    amd: 'off',
-    sms: 'We tried to reach you.',
-    createTimeoutSeconds: 5,
-    ...overrides,
-  };
-}
-
-const contact = (phone: string, extra: Partial<Contact> = {}): Contact => ({
-  line: 2,
-  phone,
-  timeZone: 'America/New_York',
-  variables: {},
-  ...extra,
-});
-
-let seq = 0;
-async function run(contacts: Contact[], s: Partial<CampaignSettings> = {}) {
-  seq += 1;
-  const campaignId = `t${Date.now().toString(36)}${seq}`;
-  const handle = await startCampaign(stack.client, {
-    campaignId,
-    settings: settings(s),
-    contacts,
-    taskQueue: stack.config.TEMPORAL_TASK_QUEUE,
-    twilioTaskQueue: stack.twilioTaskQueue,
-  });
-  return { campaignId, handle };
-}
-
-async function rows(campaignId: string) {
-  const { rows } = await stack.db.query<{
-    contact_id: number;
-    outcome: string;
-    attempts: number;
-    sms_status: string | null;
-    answered_by: string | null;
-  }>(
-    'SELECT contact_id, outcome, attempts, sms_status, answered_by FROM campaign_contacts WHERE campaign_id = $1 ORDER BY contact_id',
-    [campaignId],
-  );
-  return rows;
-}
-
-const callsTo = (phone: string) =>
-  [...stack.sim.core.store.calls.values()].filter((c) => c.to === phone);
-const smsTo = (phone: string) =>
-  [...stack.sim.core.store.messages.values()].filter((m) => m.to === phone);
-
-async function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const run = (contacts: Contact[], s: Partial<CampaignSettings> = {}) =>
+  runCampaign(stack, contacts, s);
+const rows = (campaignId: string) => contactRows(stack, campaignId);
+const callsTo = (phone: string) => callsOf(stack, phone);
+const smsTo = (phone: string) => smsOf(stack, phone);
 
 describe('outbound campaigns through the simulator', () => {
   beforeAll(async () => {

@@ -146,7 +146,7 @@ export class CampaignStack {
   async stopTwilioWorker(): Promise<void> {
     this.twilioWorker?.shutdown();
     this.twilioWorker = undefined;
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((r) => setTimeout(r, 1000));
   }
 
   get baseUrl(): string {

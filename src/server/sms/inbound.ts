@@ -52,12 +52,16 @@ export function inboundSmsHandler(onConsentChange: ConsentHook | undefined) {
       // Already durable: campaigns check suppression before every call and SMS, so a hook that
       // fails only delays what a running campaign learns, and must not turn the STOP into a 503.
       try {
-        await onConsentChange(app, {
-          phone: sms.from,
-          action: found.action,
-          source,
-          messageSid: sms.messageSid,
-        });
+        // Bounded, so a slow hook cannot hold Twilio's request past its 15 s timeout.
+        await withTimeout(
+          app.config.WEBHOOK_UPDATE_BUDGET_MS,
+          onConsentChange(app, {
+            phone: sms.from,
+            action: found.action,
+            source,
+            messageSid: sms.messageSid,
+          }),
+        );
       } catch (err) {
         log.warn(
           { err: (err as Error).message },

@@ -166,4 +166,23 @@ describe('POST /sms/inbound', () => {
       await failing.close();
     }
   });
+
+  it('answers in time when the consent hook hangs, with the opt-out kept', async () => {
+    const quick = testConfig({ WEBHOOK_UPDATE_BUDGET_MS: '200' });
+    const hanging = await buildApp({
+      config: quick,
+      db,
+      temporal: new FakeTemporal().asClient(),
+      ivrs: IvrRegistry.fromDefinitions({ '*': loadIvr('test-line') }),
+      logger: false,
+      onConsentChange: () => new Promise<void>(() => undefined),
+    });
+    try {
+      const res = await hanging.inject(signedPost({ config: quick }, '/sms/inbound', sms('QUIT')));
+      expect(res.statusCode).toBe(200);
+      expect(await isSuppressed(db, SENDER)).toBe(true);
+    } finally {
+      await hanging.close();
+    }
+  });
 });
