@@ -47,12 +47,13 @@ export function startProcess(
   script: string,
   env: Record<string, string>,
   wrapper: string[] = [],
+  stdout: 'ignore' | 'pipe' = 'ignore',
 ): ChildProcess {
   const [command, ...args] = [...wrapper, process.execPath, '--import', 'tsx', script];
   return spawn(command, args, {
     cwd: root,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', stdout, 'inherit'],
   });
 }
 

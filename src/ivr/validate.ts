@@ -90,6 +90,7 @@ const node = z.discriminatedUnion('type', [
       hints: z.array(z.string().min(1)).optional(),
       timeoutSeconds: z.number().int().min(1).max(60).optional(),
       maxAttempts: z.number().int().min(1).max(10),
+      pauseRecording: z.boolean().optional(),
       noInput: failure,
       invalid: failure,
     })

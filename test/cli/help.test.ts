@@ -94,6 +94,22 @@ const commands: { name: string; file: string; args?: string[]; names: string[] }
   },
   { name: 'npm run cli', file: 'src/cli/main.ts', names: ['ivr', 'call', '--help'] },
   {
+    name: 'npm run bench:recordings',
+    file: 'bench/recordings.ts',
+    names: [
+      '--small',
+      '--large',
+      '--small-bytes',
+      '--large-bytes',
+      '--concurrency',
+      '--transcriber',
+      '--timeout-s',
+      '--skip-wer',
+      '--json',
+      '--help',
+    ],
+  },
+  {
     name: 'npm run recording',
     file: 'src/cli/recording-main.ts',
     names: [

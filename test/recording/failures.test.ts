@@ -152,6 +152,40 @@ describe('recording pipeline failures', () => {
     expect(t!.text).not.toContain('4111');
   });
 
+  it("Twilio's own transcription is redacted on arrival and kept as provider twilio", async () => {
+    const sid = await voicemail({ text: 'twilio transcribes this' });
+    const row = await retained(sid);
+    const params = {
+      AccountSid: ACCOUNT_SID,
+      CallSid: row.callSid!,
+      RecordingSid: sid,
+      TranscriptionSid: 'TR' + 'c'.repeat(32),
+      TranscriptionStatus: 'completed',
+      TranscriptionText: 'my card is 4111 1111 1111 1111 and my social is 078-05-1120',
+    };
+    for (let i = 0; i < 2; i++) {
+      const res = await postSigned(
+        stack.app,
+        stack.config.PUBLIC_BASE_URL,
+        '/voice/recording/transcription',
+        params,
+      );
+      expect(res.statusCode).toBe(204);
+    }
+    let twilioText: { text: string; redactions: Record<string, number> } | undefined;
+    for (let i = 0; i < 100 && !twilioText; i++) {
+      twilioText = (await transcriptsOf(stack.db, sid)).find((t) => t.provider === 'twilio');
+      if (!twilioText) await pause(100);
+    }
+    expect(twilioText?.redactions).toEqual({ card: 1, ssn: 1 });
+    expect(twilioText?.text).not.toMatch(/4111|1120/);
+    const { rows } = await stack.db.query<{ payload: unknown }>(
+      `SELECT payload FROM callback_inbox WHERE workflow_id = $1`,
+      [recordingWorkflowId(sid)],
+    );
+    expect(JSON.stringify(rows)).not.toMatch(/4111/);
+  });
+
   it('a download cut mid-stream is retried and stores the whole recording', async () => {
     const before = proxy.mediaRequests;
     proxy.breakNext = true;

@@ -40,6 +40,8 @@ export class CallState {
   private statusSequence = -1;
   private statusAt: string | undefined;
   private effectSeq = 0;
+  /** Pauses and resumes of the call's recording the IVR asked for, not yet sent to Twilio. */
+  private readonly recordingControls: ('paused' | 'in-progress')[] = [];
   private readonly seen = new Set<string>();
   private readonly pending: PendingWrites;
   /** Journaled steps that arrived before the steps they follow. */
@@ -90,6 +92,20 @@ export class CallState {
       return this.lastPlan ?? reprompt(this.ivr, decision.state).plan;
     }
     return this.apply(decision.outcome, now.toISOString(), 'update');
+  }
+
+  get callSid(): string {
+    return this.input.callSid;
+  }
+
+  /** Whether the IVR asked for the call's recording to be paused or resumed. */
+  get hasRecordingControl(): boolean {
+    return this.recordingControls.length > 0;
+  }
+
+  /** The recording changes to send, in order; only menus with `pauseRecording` make any. */
+  takeRecordingControls(): ('paused' | 'in-progress')[] {
+    return this.recordingControls.splice(0);
   }
 
   /** Journal entries from the relay (or the start input), each once. */
@@ -227,6 +243,8 @@ export class CallState {
     this.lastPlan = outcome.plan;
     for (const effect of outcome.effects) {
       this.pending.ivr(effect, this.effectSeq++, at, origin);
+      if (effect.kind === 'recording-paused') this.recordingControls.push('paused');
+      if (effect.kind === 'recording-resumed') this.recordingControls.push('in-progress');
     }
     if (moved) {
       this.setAttribute({ key: IvrNodeKey, value: outcome.state.node });

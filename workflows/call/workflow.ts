@@ -20,6 +20,7 @@ import {
 import { revisionOf } from './revisions';
 import { CallState } from './state';
 import { checkWebhookRequest } from './webhook-request';
+import { controlRecording } from './recording-control';
 
 type CallActivities = ReturnType<typeof createCallActivities>;
 const remote = proxyActivities<CallActivities>({
@@ -116,7 +117,12 @@ async function untilFinalStatus(
   let callLimitPassed = false;
   while (!call.hasFinalStatus) {
     const ended = call.ivrEnded;
-    const wake = (): boolean => call.hasWritable || call.hasFinalStatus || call.ivrEnded !== ended;
+    // hasRecordingControl is false for every IVR without `pauseRecording`: old histories replay.
+    const wake = (): boolean =>
+      call.hasWritable ||
+      call.hasFinalStatus ||
+      call.ivrEnded !== ended ||
+      call.hasRecordingControl;
     let woke: boolean;
     if (ended || !revision.oneCallLimitTimer) {
       woke = await condition(wake, ended ? lingerMs : Math.max(1, callDeadline - Date.now()));
@@ -131,5 +137,7 @@ async function untilFinalStatus(
     }
     if (!woke) call.assumeEnded(ended ? 'ivr-hung-up' : 'call-limit');
     await drain();
+    if (call.hasRecordingControl)
+      await controlRecording(call.callSid, call.takeRecordingControls());
   }
 }

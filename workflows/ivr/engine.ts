@@ -27,7 +27,10 @@ export type IvrEffect =
       sipResponseCode?: number;
       route: number;
     }
-  | { kind: 'voicemail'; recordingUrl?: string; recordingSid?: string; durationSeconds?: number };
+  | { kind: 'voicemail'; recordingUrl?: string; recordingSid?: string; durationSeconds?: number }
+  /** Only from menus with `pauseRecording`: the call's recording must stop or start hearing. */
+  | { kind: 'recording-paused'; node: string }
+  | { kind: 'recording-resumed'; node: string };
 
 export interface IvrState {
   node: string;
@@ -135,6 +138,7 @@ function answerMenu(
   const effects: IvrEffect[] = [
     { kind: 'selected', node: state.node, option: chosen.next, via: byDigits ? 'dtmf' : 'speech' },
   ];
+  if (node.pauseRecording) effects.push({ kind: 'recording-resumed', node: state.node });
   return enter(def, state, chosen.next, now, effects);
 }
 
@@ -168,7 +172,10 @@ function fail(
   const attempt = state.attempts + 1;
   const path = reason === 'no-input' ? node.noInput : node.invalid;
   const effects: IvrEffect[] = [{ kind: 'failed', node: state.node, reason, attempt }];
-  if (attempt >= node.maxAttempts) return enter(def, state, path.exhausted, now, effects);
+  if (attempt >= node.maxAttempts) {
+    if (node.pauseRecording) effects.push({ kind: 'recording-resumed', node: state.node });
+    return enter(def, state, path.exhausted, now, effects);
+  }
   const next: IvrState = { ...state, attempts: attempt, seq: state.seq + 1 };
   return {
     state: next,
@@ -202,6 +209,9 @@ function enter(
       case 'hangup':
         return finish(state, [...heard, ...prompts(def, node.prompt)], effects);
       default:
+        if (node.type === 'menu' && node.pauseRecording) {
+          effects.push({ kind: 'recording-paused', node: nodeId });
+        }
         return { state, plan: { verbs: interactiveVerbs(def, state, node, heard) }, effects };
     }
   }

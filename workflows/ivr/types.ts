@@ -28,6 +28,11 @@ export interface MenuNode {
   maxAttempts: number;
   noInput: FailurePath;
   invalid: FailurePath;
+  /**
+   * The menu collects card or account digits: the call's recording is paused (PauseBehavior=skip)
+   * when the menu is entered and resumed when the caller leaves it, so the digits are never in it.
+   */
+  pauseRecording?: boolean;
 }
 
 export interface ConsentNode {
