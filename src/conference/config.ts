@@ -13,8 +13,8 @@ export const conferenceFields = {
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
     .default('http://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3'),
   CONFERENCE_RING_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(600).default(20),
-  // Off: record-from-start asks Twilio to record, and the recording lifecycle that would collect it
-  // (POST /voice/recording) is not in this build; no recording callback is ever requested.
+  // record-from-start on conferences the CLI or a transfer starts; Twilio reports each recording to
+  // POST /voice/recording, and the recording lifecycle stores it with the conference retention.
   CONFERENCE_RECORD: z
     .enum(['true', 'false'])
     .default('false')

@@ -53,6 +53,12 @@ export function conferenceInput(config: Config, start: ConferenceStart): Confere
     ringTimeoutSec: config.CONFERENCE_RING_TIMEOUT_SECONDS,
     twilioTaskQueue: config.TEMPORAL_TWILIO_TASK_QUEUE,
     record: config.CONFERENCE_RECORD,
+    // The recording lifecycle's route: fetch, encrypt, transcribe, redact, retain (source conference).
+    ...(config.CONFERENCE_RECORD
+      ? {
+          recordingStatusCallbackUrl: `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/voice/recording`,
+        }
+      : {}),
   };
 }
 

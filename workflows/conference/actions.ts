@@ -67,6 +67,9 @@ export class ConferenceActions {
         holdMusicUrl: input.holdMusicUrl,
         statusCallbackUrl: input.statusCallbackUrl,
         record: input.record ?? false,
+        ...(input.recordingStatusCallbackUrl
+          ? { recordingStatusCallbackUrl: input.recordingStatusCallbackUrl }
+          : {}),
       }),
     });
     await this.audit('move-customer', input.by, { label: 'customer', callSid });

@@ -41,11 +41,13 @@ export interface ConferenceInput {
   ringTimeoutSec: number;
   /** Twilio REST task queue, when a deployment renames it. */
   twilioTaskQueue?: string;
-  /**
-   * `record-from-start` on the conference. Off by default: the recording lifecycle (POST
-   * /voice/recording) lives on another branch, and no recording callback is asked for until it does.
-   */
+  /** `record-from-start` on the conference; only with `recordingStatusCallbackUrl` set. */
   record?: boolean;
+  /**
+   * Where Twilio reports the conference recording (`/voice/recording`, the recording lifecycle).
+   * Without it nothing is recorded: Twilio is never asked for a callback no route serves.
+   */
+  recordingStatusCallbackUrl?: string;
 }
 
 /** One Twilio conference status callback, read and keyed by the webhook server. */

@@ -31,6 +31,7 @@ export interface CustomerConferenceTwiml {
   holdMusicUrl: string;
   statusCallbackUrl: string;
   record: boolean;
+  recordingStatusCallbackUrl?: string;
 }
 
 /**
@@ -49,7 +50,15 @@ export function customerConferenceTwiml(t: CustomerConferenceTwiml): string {
     ['statusCallbackMethod', 'POST'],
     ['statusCallbackEvent', CONFERENCE_EVENTS.join(' ')],
   ];
-  if (t.record) attrs.push(['record', 'record-from-start']);
+  if (t.record && t.recordingStatusCallbackUrl) {
+    attrs.push(
+      ['record', 'record-from-start'],
+      ['recordingStatusCallback', t.recordingStatusCallbackUrl],
+      ['recordingStatusCallbackMethod', 'POST'],
+      // absent too, so the recording workflow closes instead of waiting for a final status.
+      ['recordingStatusCallbackEvent', 'completed absent'],
+    );
+  }
   const rendered = attrs.map(([k, v]) => ` ${k}="${escapeXml(v)}"`).join('');
   return (
     '<?xml version="1.0" encoding="UTF-8"?>' +

@@ -174,4 +174,21 @@ describe('customer conference TwiML', () => {
     expect(xml).not.toContain('record=');
     expect(xml).not.toContain('recordingStatusCallback');
   });
+
+  it('records from the start only when the recording route is given', () => {
+    const base = {
+      name: 'support-ticket-842193',
+      holdMusicUrl: 'https://example.com/music.mp3',
+      statusCallbackUrl: 'https://sb.example.com/voice/conference/status',
+      record: true,
+    };
+    expect(customerConferenceTwiml(base)).not.toContain('record=');
+    const xml = customerConferenceTwiml({
+      ...base,
+      recordingStatusCallbackUrl: 'https://sb.example.com/voice/recording',
+    });
+    expect(xml).toContain('record="record-from-start"');
+    expect(xml).toContain('recordingStatusCallback="https://sb.example.com/voice/recording"');
+    expect(xml).toContain('recordingStatusCallbackEvent="completed absent"');
+  });
 });
