@@ -76,14 +76,24 @@ describe('Twilio REST activities through their rate-capped task queue', () => {
     expect(busiestWindow(times, 1000)).toBeLessThanOrEqual(2 * RATE);
   });
 
-  it('stops at a permanent error: 21211 fails once, with its type and code', async () => {
+  it('stops at a permanent error: 21212 from Twilio fails once, with its type and code', async () => {
+    const before = t.http.sentAt.length;
+    const result = await client.workflow.execute(createCallWorkflow, {
+      ...options('invalid-from'),
+      args: [{ taskQueue: twilioQueue, to: '+15005550081', from: 'not-a-number' }],
+    });
+    expect(result).toEqual({ outcome: 'failed', type: TwilioFailureType.permanent, code: 21212 });
+    expect(t.http.sentAt.length - before).toBe(1);
+  });
+
+  it('refuses an invalid To as 21211 before any request reaches Twilio', async () => {
     const before = t.http.sentAt.length;
     const result = await client.workflow.execute(createCallWorkflow, {
       ...options('invalid-to'),
       args: [{ taskQueue: twilioQueue, to: 'not-a-number', from: FROM }],
     });
     expect(result).toEqual({ outcome: 'failed', type: TwilioFailureType.permanent, code: 21211 });
-    expect(t.http.sentAt.length - before).toBe(1);
+    expect(t.http.sentAt.length - before).toBe(0);
   });
 
   it("retries a 20429 after its Retry-After, not after the policy's first interval", async () => {
