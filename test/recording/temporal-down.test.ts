@@ -41,8 +41,9 @@ afterAll(async () => {
 describe('Temporal down when the recording callback arrives', () => {
   it('the callback is kept (204), retried while Temporal is away, and the pipeline runs once it is back', async () => {
     stack.sim.setParty('+15005550101', { answer: 'no-answer' });
-    // The recording callback comes 3 s after the call ends; Temporal is stopped by then.
-    stack.sim.setFaults({ callbacks: { delayMs: 3000, kinds: ['recording'] } });
+    // The recording callback comes 10 s after the call ends; Temporal is stopped by then (its
+    // shutdown took over 3 s once on a busy CI machine, and the callback went straight through).
+    stack.sim.setFaults({ callbacks: { delayMs: 10_000, kinds: ['recording'] } });
     const run = await stack.sim.placeInboundCall({
       to: '+15005550006',
       from: '+14155550100',
