@@ -54,9 +54,13 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignSt
       ),
     );
   };
+  // Control updates write the campaigns row, which registerCampaign inserts: one that arrives
+  // first waits for it, or the write would touch no row and the insert would restore the old value.
+  let registered = input.carry !== undefined;
   const control = (next: 'paused' | 'running' | 'canceled', signal: AttemptControl) => async () => {
     if (c.state === 'canceled' || c.state === 'completed' || c.state === next) return c.status();
     c.state = next;
+    await condition(() => registered);
     await campaignDb.setCampaignState(campaignId, next);
     await tell([...c.inFlight], signal);
     return c.status();
@@ -71,6 +75,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignSt
     setRateUpdate,
     async (cps) => {
       c.cps = cps;
+      await condition(() => registered);
       await campaignDb.setCampaignRate(campaignId, cps);
       return c.status();
     },
@@ -84,15 +89,16 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignSt
   );
 
   if (!input.carry) {
-    const registered = await campaignDb.registerCampaign({
+    const stored = await campaignDb.registerCampaign({
       campaignId,
       settings,
       contacts: input.contacts ?? [],
     });
-    c.ivrVersion = registered.ivrVersion;
-    c.regionRules = registered.regionRules;
-    c.progress = { ...c.progress, total: registered.total };
+    c.ivrVersion = stored.ivrVersion;
+    c.regionRules = stored.regionRules;
+    c.progress = { ...c.progress, total: stored.total };
   }
+  registered = true;
 
   const attemptInput = (contact: CampaignContact): AttemptInput => {
     const regional = regionalWindow(contact.timeZone, contact.phone, c.regionRules);
