@@ -111,7 +111,11 @@ port_of() {
 # 1. Configuration.
 if [ ! -f .env ]; then
   cp .env.example .env
-  say "created .env from .env.example"
+  # A key of this laptop's own, so voicemails go through the whole recording pipeline (media is
+  # only ever stored encrypted; without a key the worker leaves recordings waiting).
+  key=$(node -e "process.stdout.write(require('node:crypto').randomBytes(32).toString('base64'))")
+  sed -i "s|^RECORDING_ENCRYPTION_KEYS=.*|RECORDING_ENCRYPTION_KEYS=local-1:$key|; s|^RECORDING_ENCRYPTION_KEY_ID=.*|RECORDING_ENCRYPTION_KEY_ID=local-1|" .env
+  say "created .env from .env.example, with a new recording encryption key (local-1)"
 fi
 set -a
 # shellcheck source=/dev/null
