@@ -17,25 +17,10 @@ import {
 } from '../../workflows/campaign/definitions';
 import { parseWindow } from '../../workflows/campaign/window';
 import { CAMPAIGN_WORKFLOW_TYPE, campaignWorkflowId } from '../../workflows/shared/ids';
-import { csvField, parseDuration, renderStatus } from './campaign-format';
+import { csvField, parseDuration, positive, renderStatus, whole } from './campaign-format';
 import { table, withDb } from './output';
 
 type Connect = () => Promise<Client>;
-
-const positive =
-  (name: string) =>
-  (text: string): number => {
-    const n = Number(text);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number`);
-    return n;
-  };
-const whole =
-  (name: string) =>
-  (text: string): number => {
-    const n = positive(name)(text);
-    if (!Number.isInteger(n)) throw new Error(`${name} must be a whole number`);
-    return n;
-  };
 
 function uiLink(config: Config, campaignId: string): string {
   const base = config.TEMPORAL_UI_URL.replace(/\/$/, '');

@@ -42,3 +42,21 @@ export function csvField(value: string | number | null | undefined): string {
   const text = value === null || value === undefined ? '' : String(value);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
+
+/** A commander option parser for a positive number, naming the option when it is not one. */
+export const positive =
+  (name: string) =>
+  (text: string): number => {
+    const n = Number(text);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number`);
+    return n;
+  };
+
+/** A commander option parser for a positive whole number. */
+export const whole =
+  (name: string) =>
+  (text: string): number => {
+    const n = positive(name)(text);
+    if (!Number.isInteger(n)) throw new Error(`${name} must be a whole number`);
+    return n;
+  };
