@@ -26,16 +26,16 @@ export function journalMode(ctx: VoiceContext, viaWorkflow: AnswerStrategy): Ans
   ): Promise<Answer> {
     const { token, callSid } = call;
     const now = new Date();
-    const mint = (state: IvrState): string =>
+    const mint = (state: IvrState, at: Date): string =>
       encodeStepToken(
         ctx.keys.step,
         callSid,
         { ivrId: ivr.id, ivrVersion: ivr.version, state },
-        now,
+        at,
       );
     const first = decide(ivr, before, token.request, now);
     if (first.kind === 'reserve') {
-      return { plan: reprompt(ivr, first.state).plan, st: mint(first.state) };
+      return { plan: reprompt(ivr, first.state).plan, st: mint(first.state, now) };
     }
     const kept = await keepCallStep(db, {
       step: {
@@ -48,9 +48,11 @@ export function journalMode(ctx: VoiceContext, viaWorkflow: AnswerStrategy): Ans
     });
     // A retry of the same request is answered from what was kept first (its input, state and
     // instant), whatever its own body says: the caller hears what the workflow will record.
-    const decision = decide(ivr, kept.before, kept.request, new Date(kept.decidedAt));
+    // The step token is minted at that instant too, so a retry a second later gets the same bytes.
+    const decidedAt = new Date(kept.decidedAt);
+    const decision = decide(ivr, kept.before, kept.request, decidedAt);
     const outcome = decision.kind === 'reserve' ? reprompt(ivr, decision.state) : decision.outcome;
-    return { plan: outcome.plan, st: mint(outcome.state) };
+    return { plan: outcome.plan, st: mint(outcome.state, decidedAt) };
   }
 
   return {
