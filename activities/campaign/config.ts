@@ -13,6 +13,11 @@ export interface CampaignActivityConfig {
   regionRules: RegionWindowRule[];
   /** Calls to one number across every campaign: at most `max` in `windowHours`. */
   attemptCap: { max: number; windowHours: number };
+  /**
+   * Whether a campaign's rehearsal clock offset is honoured: only when Twilio is the simulator
+   * (TWILIO_API_BASE_URL set), so a real callee is never judged by a shifted clock.
+   */
+  rehearsalAllowed: boolean;
 }
 
 export function requireCampaignConfig(

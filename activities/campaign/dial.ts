@@ -11,6 +11,8 @@ export interface PreDialInput {
   window: DailyWindow;
   /** The try's intent key: the cross-campaign cap counts it once however often this runs. */
   intentKey: string;
+  /** A rehearsal's shift of the window clock; honoured only where `rehearsalAllowed`. */
+  clockOffsetMs?: number;
 }
 
 /** Why a call may not be created now; `ok` when it may. */
@@ -49,7 +51,10 @@ export function createDialActivities(db: Db, config: () => CampaignActivityConfi
      * that came while the attempt waited, or a window that closed, stops it here.
      */
     async checkBeforeDial(input: PreDialInput): Promise<PreDialVerdict> {
-      if (!isWithinWindow(Date.now(), input.timeZone, input.window)) return 'outside-window';
+      const offset = config().rehearsalAllowed ? (input.clockOffsetMs ?? 0) : 0;
+      if (!isWithinWindow(Date.now() + offset, input.timeZone, input.window)) {
+        return 'outside-window';
+      }
       if (await isSuppressed(db, input.phone)) return 'suppressed';
       const claimed = await claimContactAttempt(
         db,

@@ -49,7 +49,8 @@ export interface CreateCallInput {
 export interface PacedCreateInput extends CreateCallInput {
   notBefore: number;
   notAfter: number;
-  window?: { timeZone: string; window: DailyWindow };
+  /** `clockOffsetMs`: a rehearsal's shift of the window clock, honoured only where deps allow. */
+  window?: { timeZone: string; window: DailyWindow; clockOffsetMs?: number };
 }
 
 export type PacedCreate =
@@ -105,7 +106,8 @@ function summary(call: CallInstance): CallSummary {
   };
 }
 
-export function createTwilioCallActivities({ twilio }: { twilio: TwilioClient }) {
+export function createTwilioCallActivities(deps: { twilio: TwilioClient; rehearsal?: boolean }) {
+  const { twilio } = deps;
   /** Places one call. Not idempotent: a retry after a lost answer may dial twice (see findCalls). */
   async function createCall(input: CreateCallInput): Promise<CallSummary> {
     assertDialable(input.to);
@@ -145,7 +147,8 @@ export function createTwilioCallActivities({ twilio }: { twilio: TwilioClient })
       if (notBefore > Date.now()) await sleep(notBefore - Date.now());
       const lateMs = Date.now() - notAfter;
       if (lateMs > 0) return { kind: 'missed', lateMs };
-      if (window && !isWithinWindow(Date.now(), window.timeZone, window.window)) {
+      const offset = deps.rehearsal ? (window?.clockOffsetMs ?? 0) : 0;
+      if (window && !isWithinWindow(Date.now() + offset, window.timeZone, window.window)) {
         return { kind: 'outside-window' };
       }
       return { kind: 'created', call: await createCall(create) };

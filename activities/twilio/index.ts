@@ -6,6 +6,8 @@ import { createRecordingActivities } from './recordings';
 
 export interface TwilioActivityDeps {
   twilio: TwilioClient;
+  /** Honour a campaign rehearsal's window clock offset: only when Twilio is the simulator. */
+  rehearsal?: boolean;
 }
 
 /** Every Twilio REST activity; only the Twilio task queue's worker registers them. */

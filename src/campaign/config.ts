@@ -56,6 +56,14 @@ export const campaignConfigFields = {
   TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
 };
 
+/**
+ * A rehearsal (`--rehearse-at`) shifts the calling-window clock; it is allowed only against the
+ * simulator, which a set TWILIO_API_BASE_URL means (empty is Twilio itself).
+ */
+export function rehearsalAllowed(config: { TWILIO_API_BASE_URL: string }): boolean {
+  return config.TWILIO_API_BASE_URL !== '';
+}
+
 /** What the campaign activities take from the process configuration. */
 export function campaignActivityConfig(config: {
   PUBLIC_BASE_URL: string;
@@ -66,6 +74,7 @@ export function campaignActivityConfig(config: {
   CAMPAIGN_REGION_WINDOWS: RegionWindowRule[];
   CAMPAIGN_CONTACT_MAX_ATTEMPTS: number;
   CAMPAIGN_CONTACT_WINDOW_HOURS: number;
+  TWILIO_API_BASE_URL: string;
 }): CampaignActivityConfig {
   return {
     publicBaseUrl: config.PUBLIC_BASE_URL,
@@ -78,5 +87,6 @@ export function campaignActivityConfig(config: {
       max: config.CAMPAIGN_CONTACT_MAX_ATTEMPTS,
       windowHours: config.CAMPAIGN_CONTACT_WINDOW_HOURS,
     },
+    rehearsalAllowed: rehearsalAllowed(config),
   };
 }

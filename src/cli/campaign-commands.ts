@@ -17,7 +17,15 @@ import {
 } from '../../workflows/campaign/definitions';
 import { parseWindow } from '../../workflows/campaign/window';
 import { CAMPAIGN_WORKFLOW_TYPE, campaignWorkflowId } from '../../workflows/shared/ids';
-import { csvField, parseDuration, positive, renderStatus, whole } from './campaign-format';
+import { rehearsalAllowed } from '../campaign/config';
+import {
+  csvField,
+  parseDuration,
+  parseRehearsal,
+  positive,
+  renderStatus,
+  whole,
+} from './campaign-format';
 import { table, withDb } from './output';
 
 type Connect = () => Promise<Client>;
@@ -51,6 +59,7 @@ interface StartOptions {
   sms?: string;
   voicemail?: string;
   defaultCountry: string;
+  rehearseAt?: string;
 }
 
 const REQUIRED_START_OPTIONS = ['name', 'from', 'contacts', 'ivr'] as const;
@@ -81,6 +90,10 @@ function startCommand(config: () => Config, connect: Connect): Command {
       .option('--sms <text>', 'SMS fallback after a final busy, no-answer or failed')
       .option('--voicemail <text>', 'message left after the beep (--amd voicemail)')
       .option('--default-country <code>', 'country of numbers written without +', 'US')
+      .option(
+        '--rehearse-at <instant>',
+        'simulator only: judge calling windows as if the campaign started at this instant',
+      )
       .action(async (o: StartOptions, command: Command) => {
         const missing = REQUIRED_START_OPTIONS.filter((name) => o[name] === undefined);
         if (missing.length > 0) {
@@ -101,6 +114,10 @@ function startCommand(config: () => Config, connect: Connect): Command {
           throw new Error('--id must be letters, digits, - or _ (at most 41)');
         }
         const cfg = config();
+        if (o.rehearseAt !== undefined && !rehearsalAllowed(cfg)) {
+          throw new Error('--rehearse-at needs the simulator: TWILIO_API_BASE_URL is not set');
+        }
+        const rehearsal = o.rehearseAt === undefined ? 0 : parseRehearsal(o.rehearseAt, Date.now());
         await withClient(connect, (client) =>
           startCampaign(client, {
             campaignId,
@@ -116,6 +133,7 @@ function startCommand(config: () => Config, connect: Connect): Command {
               amd: o.amd,
               ...(o.sms ? { sms: o.sms } : {}),
               ...(o.voicemail ? { voicemailMessage: o.voicemail } : {}),
+              ...(rehearsal !== 0 ? { rehearsalOffsetMs: rehearsal } : {}),
             },
             contacts,
             rejected,

@@ -11,6 +11,37 @@ export function parseDuration(text: string): number {
   return seconds;
 }
 
+/**
+ * `--rehearse-at`: an instant with its UTC offset (`2027-03-14T07:59:30-04:00`), turned into the
+ * shift of the window clock from `now`. A bare local time is refused: it would be read in this
+ * machine's zone, not the callee's.
+ */
+export function parseRehearsal(text: string, now: number): number {
+  const parts =
+    /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.exec(text);
+  if (!parts) {
+    throw new Error(`--rehearse-at "${text}" must be an instant such as 2027-03-14T07:59:30-04:00`);
+  }
+  const [y, m, d, hh, mm] = parts.slice(1, 6).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const at = Date.parse(text);
+  // Date.parse rolls 02-30 over to March; a date that is not on the calendar is refused instead.
+  if (
+    Number.isNaN(at) ||
+    new Date(Date.UTC(y, m - 1, d)).getUTCDate() !== d ||
+    hh > 23 ||
+    mm > 59
+  ) {
+    throw new Error(`--rehearse-at "${text}" is not a valid date`);
+  }
+  return at - now;
+}
+
 function clock(seconds: number): string {
   const h = Math.floor(seconds / 3600);
   const m = Math.floor((seconds % 3600) / 60);

@@ -7,7 +7,7 @@ import { IvrRegistry } from '../ivr/registry';
 import { createLogger } from '../logger';
 import { createCallDeliverer } from '../inbox/call-deliverer';
 import { createCampaignDeliverer } from '../inbox/campaign-deliverer';
-import { campaignActivityConfig } from '../campaign/config';
+import { campaignActivityConfig, rehearsalAllowed } from '../campaign/config';
 import { createConferenceDeliverer } from '../inbox/conference-deliverer';
 import type { Deliverer, InboxLog } from '../inbox/deliverer';
 import { startMetricsServer } from '../metrics/http-server';
@@ -77,6 +77,7 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TWILIO_TASK_QUEUE,
     ratePerSecond: config.TWILIO_REST_RATE_PER_SECOND,
     twilio: twilioClientFromConfig(config),
+    rehearsal: rehearsalAllowed(config),
   });
   const call = callDeliverer(config, connection, db, log);
   const campaign = createCampaignDeliverer(

@@ -38,6 +38,8 @@ export interface TwilioWorkerParams {
   /** Twilio REST activities per second across the whole task queue. */
   ratePerSecond: number;
   twilio: TwilioClient;
+  /** Honour campaign rehearsals' window clock (only when `twilio` is the simulator). */
+  rehearsal?: boolean;
 }
 
 /**
@@ -50,7 +52,10 @@ export async function createTwilioWorker(params: TwilioWorkerParams): Promise<Wo
     connection: params.connection,
     namespace: params.namespace,
     taskQueue: params.taskQueue,
-    activities: createTwilioActivities({ twilio: params.twilio }),
+    activities: createTwilioActivities({
+      twilio: params.twilio,
+      rehearsal: params.rehearsal ?? false,
+    }),
     maxTaskQueueActivitiesPerSecond: params.ratePerSecond,
     // No workflows run here: only the activity interceptors, so REST calls join the call's trace.
     ...tracingWorkerOptions(currentTracing(), { prebuiltBundle: true }),

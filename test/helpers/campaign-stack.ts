@@ -135,7 +135,7 @@ export class CampaignStack {
       connection: this.connection,
       namespace: 'default',
       taskQueue: this.twilioTaskQueue,
-      activities: wrap(createTwilioActivities({ twilio })),
+      activities: wrap(createTwilioActivities({ twilio, rehearsal: true })),
       maxTaskQueueActivitiesPerSecond: 200,
       shutdownGraceTime: '100 ms',
     });

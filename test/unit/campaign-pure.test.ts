@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { campaignFigures } from '../../bench/campaign-metrics';
-import { csvField, parseDuration, progressBar } from '../../src/cli/campaign-format';
+import { createTwilioCallActivities } from '../../activities/twilio/calls';
+import {
+  csvField,
+  parseDuration,
+  parseRehearsal,
+  progressBar,
+} from '../../src/cli/campaign-format';
+import { rehearsalAllowed } from '../../src/campaign/config';
+import type { TwilioClient } from '../../src/twilio/client';
 import {
   decodeOutboundToken,
   encodeOutboundToken,
@@ -107,6 +115,18 @@ describe('campaign CLI formats', () => {
     expect(() => parseDuration('0s')).toThrow(/longer/);
   });
 
+  it('turns --rehearse-at into a shift of the window clock, and wants the instant’s offset', () => {
+    const now = Date.parse('2026-12-03T12:00:00Z');
+    expect(parseRehearsal('2027-03-14T07:59:30-04:00', now)).toBe(
+      Date.parse('2027-03-14T11:59:30Z') - now,
+    );
+    expect(parseRehearsal('2026-12-03T13:00:00Z', now)).toBe(3600_000);
+    expect(() => parseRehearsal('2027-03-14T07:59:30', now)).toThrow(/instant such as/);
+    expect(() => parseRehearsal('2027-02-30T07:59:30Z', now)).toThrow(/valid date/);
+    expect(rehearsalAllowed({ TWILIO_API_BASE_URL: '' })).toBe(false);
+    expect(rehearsalAllowed({ TWILIO_API_BASE_URL: 'http://127.0.0.1:3100' })).toBe(true);
+  });
+
   it('draws a bar and quotes CSV fields', () => {
     expect(progressBar(5, 10, 10)).toBe('[█████░░░░░]  50%');
     expect(progressBar(0, 0, 4)).toBe('[████] 100%');
@@ -160,5 +180,53 @@ describe('benchmark figures', () => {
       { start: '08:00', end: '21:00' },
     );
     expect(figures).toMatchObject({ duplicates: 1, outsideWindow: 1, unreached: 1, calls: 4 });
+  });
+});
+
+describe('the paced create against real Twilio', () => {
+  // A Twilio client that must never be reached: the window check refuses first.
+  const twilio = new Proxy(
+    {},
+    {
+      get() {
+        throw new Error('Twilio reached');
+      },
+    },
+  ) as unknown as TwilioClient;
+  const closedNowInNewYork = (): { start: string; end: string } => {
+    const hour = Number(
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'America/New_York',
+        hour: '2-digit',
+        hourCycle: 'h23',
+      }).format(Date.now()),
+    );
+    // A one-hour window twelve hours away: closed now, open at now + 12 h.
+    const start = (hour + 12) % 24;
+    return {
+      start: `${String(start).padStart(2, '0')}:00`,
+      end: `${String(start + 1).padStart(2, '0')}:00`,
+    };
+  };
+
+  it('ignores a rehearsal clock unless the deps allow it (only the simulator does)', async () => {
+    const window = closedNowInNewYork();
+    const input = {
+      to: '+12125550100',
+      from: '+15005550006',
+      url: 'http://127.0.0.1/answer',
+      notBefore: 0,
+      notAfter: Date.now() + 60_000,
+      window: {
+        timeZone: 'America/New_York',
+        window,
+        clockOffsetMs: 12 * 3600_000 + 5 * 60_000,
+      },
+    };
+    const real = createTwilioCallActivities({ twilio });
+    expect(await real.createPacedCall(input)).toEqual({ kind: 'outside-window' });
+    const simulator = createTwilioCallActivities({ twilio, rehearsal: true });
+    // Judged at now + 12 h 05 min the window is open, so it goes on to Twilio.
+    await expect(simulator.createPacedCall(input)).rejects.toThrow(/Twilio reached/);
   });
 });

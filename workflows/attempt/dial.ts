@@ -49,6 +49,7 @@ export async function placeCall(input: AttemptInput, state: AttemptState): Promi
       timeZone: contact.timeZone,
       window: input.window,
       intentKey,
+      ...(settings.rehearsalOffsetMs ? { clockOffsetMs: settings.rehearsalOffsetMs } : {}),
     });
   const first = await check();
   if (first !== 'ok')
@@ -108,7 +109,11 @@ export async function placeCall(input: AttemptInput, state: AttemptState): Promi
         reference: intentKey,
         notBefore: claim.slotAt,
         notAfter: claim.notAfter,
-        window: { timeZone: contact.timeZone, window: input.window },
+        window: {
+          timeZone: contact.timeZone,
+          window: input.window,
+          ...(settings.rehearsalOffsetMs ? { clockOffsetMs: settings.rehearsalOffsetMs } : {}),
+        },
       });
       if (paced.kind !== 'created') {
         await release();

@@ -68,11 +68,14 @@ export async function outboundAttemptWorkflow(input: AttemptInput): Promise<Atte
     state.waitingUntil = undefined;
   };
 
+  // Windows are judged on the callee's calendar; a rehearsal shifts that calendar, never the timers.
+  const offset = settings.rehearsalOffsetMs ?? 0;
   let outcome: ContactOutcome | undefined;
   while (outcome === undefined) {
     state.beginTry();
-    const opening = nextWindowOpening(Date.now(), contact.timeZone, input.window);
-    if (opening > Date.now()) await park(opening, 'waiting for the calling window');
+    const opening = nextWindowOpening(Date.now() + offset, contact.timeZone, input.window);
+    if (opening - offset > Date.now())
+      await park(opening - offset, 'waiting for the calling window');
     if (state.stopReason) {
       outcome = state.stopReason;
       break;

@@ -35,6 +35,12 @@ export interface CampaignSettings {
    * instead of waiting longer (default 30 s; tests shorten it).
    */
   createTimeoutSeconds?: number;
+  /**
+   * A rehearsal against the simulator (`campaign start --rehearse-at`): calling windows are judged
+   * as if the clock read this much later, so a DST day or a closed window can be tried today.
+   * Pacing, timers and Twilio keep the real clock. Workers that dial real Twilio ignore it.
+   */
+  rehearsalOffsetMs?: number;
 }
 
 /** One contact as the CSV gave it, validated. `id` is its position in the campaign (1-based). */
