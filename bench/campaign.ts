@@ -31,7 +31,7 @@ const options = {
 const meaning: Record<Exclude<keyof typeof options, 'help' | 'json'>, string> = {
   contacts: 'contacts in the campaign',
   cps: 'calls per second (the campaign and the account)',
-  'max-concurrent': 'live calls at most (default: 4 × cps)',
+  'max-concurrent': 'live calls at most (default: 10 × cps: an unanswered call rings 30 s)',
   mix: 'outcome:percent list (answer, busy, machine, no-answer, failed)',
   'deadline-seconds': 'stop waiting after this long; contacts not done count as unreached',
 };
@@ -119,7 +119,9 @@ async function main(): Promise<void> {
   const total = Number(values.contacts);
   const cps = Number(values.cps);
   if (!(total > 0) || !(cps > 0)) throw new Error('--contacts and --cps must be positive');
-  const maxConcurrent = values['max-concurrent'] ? Number(values['max-concurrent']) : cps * 4;
+  // Little's law: live calls = rate × duration. No-answers ring 30 s and answered calls run the
+  // IVR for several, so 10 per unit of CPS keeps concurrency from capping the rate under test.
+  const maxConcurrent = values['max-concurrent'] ? Number(values['max-concurrent']) : cps * 10;
   const mix = parseMix(values.mix);
   const log = (msg: string): void => {
     if (!values.json) console.log(msg);
@@ -223,7 +225,11 @@ async function main(): Promise<void> {
 
     const calls = [...sim.core.store.calls.values()]
       .filter((c) => c.direction === 'outbound-api')
-      .map((c) => ({ to: c.to, createdAt: c.dateCreated.getTime() }));
+      .map((c) => ({
+        to: c.to,
+        createdAt: c.dateCreated.getTime(),
+        ...(c.endTime ? { endedAt: c.endTime.getTime() } : {}),
+      }));
     const { rows } = await db.query<{
       phone: string;
       time_zone: string;
@@ -257,6 +263,8 @@ async function main(): Promise<void> {
       duplicates: figures.duplicates,
       unreached: figures.unreached,
       outsideWindow: figures.outsideWindow,
+      peakLiveCalls: figures.peakLiveCalls,
+      maxConcurrent,
       smsSent,
       maxHistoryEvents,
       workerPeakRssMb: peakRssMb(worker.pid),

@@ -58,6 +58,12 @@ export function buildRestApp(core: SimCore, opts: { logger?: boolean } = {}): Fa
     return undefined;
   });
 
+  app.addHook('onSend', async (req, reply, payload) => {
+    const route = restRouteOf(req);
+    if (route) for (const hook of core.faults.replyHooks) await hook(route, reply.statusCode);
+    return payload;
+  });
+
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof TwilioApiError) return sendError(reply, err);
     const status = (err as { statusCode?: number }).statusCode;

@@ -60,6 +60,13 @@ export interface Faults {
   media?: MediaFaults;
 }
 
+/**
+ * Runs just before a REST answer leaves, with the route and HTTP status: the request has been
+ * processed (a create has made its call) and the caller has not yet seen the answer. Tests use it
+ * to crash a client at exactly that point.
+ */
+export type RestReplyHook = (route: RestRoute, status: number) => void | Promise<void>;
+
 /** Global faults, mutable while the simulator runs; decisions use a seeded generator. */
 export class FaultState {
   current: Faults = {};
@@ -67,6 +74,7 @@ export class FaultState {
   private burstLeft = 0;
   /** REST errors injected so far, for tests to count. */
   restErrors = 0;
+  readonly replyHooks = new Set<RestReplyHook>();
 
   constructor(readonly random: Random) {}
 

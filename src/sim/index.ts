@@ -10,6 +10,8 @@ export type {
   WebhookFaults,
   MediaFaults,
   CallbackKind,
+  RestReplyHook,
+  RestRoute,
 } from './faults';
 export type { TranscriptEntry } from './transcript';
 export { Transcript } from './transcript';

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildRestApp } from './app';
 import { startInboundCall, type InboundCallOptions, type StartedCall } from './calls';
 import { SimCore, type CallRun, type MessageOutcome, type SimulatorOptions } from './core';
-import type { Faults } from './faults';
+import type { Faults, RestReplyHook } from './faults';
 import { receiveSms, type InboundSms, type InboundSmsResult } from './messaging';
 import { addPhoneNumber, type PhoneNumberInput, type PhoneNumberRecord } from './rest-numbers';
 import type { PartyScript } from './script';
@@ -34,6 +34,11 @@ export interface Simulator {
   /** Changes the account's calls per second (undefined: no limit). */
   setCallsPerSecond(cps: number | undefined): void;
   setFaults(faults: Faults): void;
+  /**
+   * Calls `hook` just before each REST answer leaves (after the request took effect); returns a
+   * function that removes it.
+   */
+  onRestReply(hook: RestReplyHook): () => void;
   /** Puts a number on the account (IncomingPhoneNumbers), with its Voice URL and status callback. */
   addNumber(input: PhoneNumberInput): PhoneNumberRecord;
   /** How outbound messages to `to` end: delivered (default), sent, undelivered or failed. */
@@ -94,6 +99,10 @@ export function buildSimulator(opts: SimulatorOptions & { logger?: boolean } = {
       core.dialQueue.cps = cps;
     },
     setFaults: (faults) => core.faults.set(faults),
+    onRestReply(hook) {
+      core.faults.replyHooks.add(hook);
+      return () => void core.faults.replyHooks.delete(hook);
+    },
     addNumber: (input) => addPhoneNumber(core, input),
     setMessageOutcome: (to, outcome) => void core.messageOutcomes.set(to, outcome),
     sendInboundSms: (sms) => receiveSms(core, sms),

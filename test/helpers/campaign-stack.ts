@@ -43,6 +43,7 @@ export class CampaignStack {
   private running: Promise<void>[] = [];
   private stopRelay?: () => Promise<void>;
   readonly twilioTaskQueue = `twilio-${Math.random().toString(36).slice(2, 10)}`;
+  private env: Record<string, string> = {};
 
   private constructor(
     readonly config: Config,
@@ -53,9 +54,14 @@ export class CampaignStack {
     private readonly connection: NativeConnection,
   ) {}
 
+  /**
+   * `workers: 'process'` leaves the workers and the inbox relay out: the test runs the real worker
+   * (`src/worker/main.ts`) as a child process, with `workerEnv()`, so it can kill it.
+   */
   static async start(
     ivr: IvrDefinition,
     overrides: Record<string, string> = {},
+    opts: { workers?: 'in-process' | 'process' } = {},
   ): Promise<CampaignStack> {
     const sim = buildSimulator({
       accountSid: ACCOUNT_SID,
@@ -64,14 +70,15 @@ export class CampaignStack {
     });
     const simBase = await sim.start(0);
     const port = await freePort();
-    const config = testConfig({
+    const env = {
       PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
       HTTP_PORT: String(port),
       TWILIO_API_BASE_URL: simBase,
       TWILIO_ACCOUNT_CPS: '50',
       CALL_LINGER_SECONDS: '1',
       ...overrides,
-    });
+    };
+    const config = testConfig(env);
     const db = testDb();
     await saveIvr(db, ivr);
     const client = await temporalClient(inject('temporalAddress'));
@@ -87,6 +94,8 @@ export class CampaignStack {
     });
     await app.listen({ host: '127.0.0.1', port });
     const stack = new CampaignStack(config, app, db, client, sim, connection);
+    stack.env = { ...env, TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE };
+    if (opts.workers === 'process') return stack;
     const relayClient = new Client({ connection, namespace: 'default' });
     const call = createCallDeliverer({
       db,
@@ -147,6 +156,23 @@ export class CampaignStack {
     this.twilioWorker?.shutdown();
     this.twilioWorker = undefined;
     await new Promise((r) => setTimeout(r, 1000));
+  }
+
+  /** The environment a worker process needs to join this stack (as `npm run worker` reads it). */
+  workerEnv(): Record<string, string> {
+    return {
+      ...this.env,
+      DATABASE_URL: inject('databaseUrl'),
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+      TEMPORAL_TWILIO_TASK_QUEUE: this.twilioTaskQueue,
+      INBOX_RELAY_INTERVAL_MS: '100',
+      LOG_LEVEL: 'warn',
+      WORKER_METRICS_PORT: '0',
+      TEMPORAL_SDK_METRICS_PORT: '0',
+      OTEL_EXPORTER_OTLP_ENDPOINT: '',
+    };
   }
 
   get baseUrl(): string {

@@ -18,6 +18,7 @@ import { outcomeOfTry, shouldRetry, wantsSms } from '../../workflows/attempt/out
 import { voicemailTwiml } from '../../workflows/attempt/twiml';
 import { claimSlot, intervalMs, maxInWindow } from '../../workflows/campaign/pacing';
 import { emptyProgress, etaSeconds, withOutcome } from '../../workflows/campaign/progress';
+import { CampaignState } from '../../workflows/campaign/state';
 
 describe('pacing', () => {
   it('spaces slots so that cps creations, each up to the tolerance late, fit no one-second window', () => {
@@ -181,6 +182,19 @@ describe('benchmark figures', () => {
     );
     expect(figures).toMatchObject({ duplicates: 1, outsideWindow: 1, unreached: 1, calls: 4 });
   });
+
+  it('finds the peak of live calls; one ending as the next starts does not overlap it', () => {
+    const call = (createdAt: number, endedAt?: number) => ({
+      to: `+${createdAt}`,
+      createdAt,
+      ...(endedAt === undefined ? {} : { endedAt }),
+    });
+    const rows = (n: number[]) =>
+      n.map((t) => ({ phone: `+${t}`, timeZone: 'UTC', outcome: 'answered', attempts: 1 }));
+    const always = { start: '00:00', end: '24:00' };
+    const calls = [call(0, 10), call(10, 20), call(5, 15), call(6)];
+    expect(campaignFigures(calls, rows([0, 10, 5, 6]), always).peakLiveCalls).toBe(3);
+  });
 });
 
 describe('the paced create against real Twilio', () => {
@@ -193,24 +207,24 @@ describe('the paced create against real Twilio', () => {
       },
     },
   ) as unknown as TwilioClient;
-  const closedNowInNewYork = (): { start: string; end: string } => {
-    const hour = Number(
+  const hourInNewYork = (epochMs: number): number =>
+    Number(
       new Intl.DateTimeFormat('en-GB', {
         timeZone: 'America/New_York',
         hour: '2-digit',
         hourCycle: 'h23',
-      }).format(Date.now()),
+      }).format(epochMs),
     );
-    // A one-hour window twelve hours away: closed now, open at now + 12 h.
-    const start = (hour + 12) % 24;
-    return {
-      start: `${String(start).padStart(2, '0')}:00`,
-      end: `${String(start + 1).padStart(2, '0')}:00`,
-    };
+  const TWELVE_HOURS = 12 * 3600_000;
+  /** The one-hour window around now + 12 h: closed now, open on the rehearsal's clock. */
+  const windowTwelveHoursAway = (): { start: string; end: string } => {
+    const start = hourInNewYork(Date.now() + TWELVE_HOURS);
+    const hh = (h: number) => `${String(h).padStart(2, '0')}:00`;
+    return { start: hh(start), end: hh(start + 1) };
   };
 
   it('ignores a rehearsal clock unless the deps allow it (only the simulator does)', async () => {
-    const window = closedNowInNewYork();
+    const window = windowTwelveHoursAway();
     const input = {
       to: '+12125550100',
       from: '+15005550006',
@@ -220,13 +234,67 @@ describe('the paced create against real Twilio', () => {
       window: {
         timeZone: 'America/New_York',
         window,
-        clockOffsetMs: 12 * 3600_000 + 5 * 60_000,
+        clockOffsetMs: TWELVE_HOURS,
       },
     };
     const real = createTwilioCallActivities({ twilio });
     expect(await real.createPacedCall(input)).toEqual({ kind: 'outside-window' });
     const simulator = createTwilioCallActivities({ twilio, rehearsal: true });
-    // Judged at now + 12 h 05 min the window is open, so it goes on to Twilio.
+    // Judged at now + 12 h the window is open, so it goes on to Twilio.
     await expect(simulator.createPacedCall(input)).rejects.toThrow(/Twilio reached/);
+  });
+});
+
+describe('campaign state', () => {
+  const input = {
+    campaignId: 'c1',
+    settings: {
+      name: 'n',
+      from: '+15005550006',
+      ivrId: 'i',
+      cps: 1,
+      maxConcurrent: 1,
+      window: { start: '08:00', end: '21:00' },
+      maxAttempts: 2,
+      retryAfterSeconds: 1,
+      amd: 'off' as const,
+    },
+    contacts: [],
+  };
+  const done = (contactId: number) => ({
+    kind: 'done' as const,
+    contactId,
+    outcome: 'busy' as const,
+    calls: 2,
+    smsSent: false,
+  });
+
+  it('keeps reports that overtake their attempt’s start, and applies them once it started', () => {
+    const c = new CampaignState(input, 0);
+    c.progress = { ...c.progress, total: 1 };
+    c.starts(1);
+    c.onReport({ ...done(1), kind: 'parked', outcome: 'canceled', calls: 1 });
+    c.onReport(done(1));
+    expect(c.inFlight.size).toBe(0);
+    c.started(1, '+14155550100');
+    expect(c.inFlight.size).toBe(0);
+    expect(c.parked.size).toBe(0);
+    expect(c.progress).toMatchObject({ done: 1, busy: 1, dialed: 2 });
+    expect(c.finished).toBe(true);
+  });
+
+  it('on a run recorded before the fix, an early report is dropped as it was then (replay)', () => {
+    const c = new CampaignState(input, 0);
+    c.keepEarlyReports = false;
+    c.starts(1);
+    c.onReport(done(1));
+    c.started(1, '+14155550100');
+    expect([...c.inFlight]).toEqual([1]);
+  });
+
+  it('ignores a report for a contact it never started', () => {
+    const c = new CampaignState(input, 0);
+    c.onReport(done(7));
+    expect(c.progress.done).toBe(0);
   });
 });

@@ -22,6 +22,14 @@ export class CampaignState {
   startedAt: number;
   runs: number;
   startedThisRun = 0;
+  /**
+   * Contacts whose start is in flight. In one activation Temporal hands signals over before the
+   * child's start resolves, so a quick attempt's reports can overtake its own start: they wait
+   * here and apply once it has started, instead of being dropped (which left it in flight forever).
+   */
+  private readonly starting = new Map<number, AttemptReport[]>();
+  /** Off on runs recorded before reports were kept for starting contacts (replay). */
+  keepEarlyReports = true;
 
   constructor(
     readonly input: CampaignInput,
@@ -64,14 +72,27 @@ export class CampaignState {
     return (this.allStarted || this.state === 'canceled') && this.inFlight.size === 0;
   }
 
+  /** A child's start is about to be requested. */
+  starts(contactId: number): void {
+    if (this.keepEarlyReports) this.starting.set(contactId, []);
+  }
+
   started(contactId: number, phone: string): void {
     this.inFlight.add(contactId);
     this.phones.set(contactId, phone);
     this.cursor = Math.max(this.cursor, contactId);
     this.startedThisRun += 1;
+    const early = this.starting.get(contactId) ?? [];
+    this.starting.delete(contactId);
+    for (const report of early) this.onReport(report);
   }
 
   onReport(report: AttemptReport): void {
+    const early = this.starting.get(report.contactId);
+    if (early) {
+      early.push(report);
+      return;
+    }
     if (!this.inFlight.has(report.contactId)) return;
     if (report.kind === 'parked') {
       this.parked.add(report.contactId);

@@ -4,6 +4,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   ParentClosePolicy,
+  patched,
   setHandler,
   startChild,
   workflowInfo,
@@ -35,6 +36,8 @@ import { CampaignState, STARTS_PER_RUN } from './state';
 import { regionalWindow, stricterWindow } from './window';
 
 const BATCH = 100;
+/** Reports that overtake their attempt's start are kept (see CampaignState.starting). */
+const EARLY_REPORTS_PATCH = 'campaign-early-reports';
 
 /**
  * A campaign (`campaign-{id}`): stores its contacts, starts one attempt workflow per contact while
@@ -45,6 +48,7 @@ const BATCH = 100;
 export async function campaignWorkflow(input: CampaignInput): Promise<CampaignStatus> {
   const { campaignId, settings } = input;
   const c = new CampaignState(input, Date.now());
+  c.keepEarlyReports = patched(EARLY_REPORTS_PATCH);
   const tell = async (ids: number[], control: AttemptControl): Promise<void> => {
     await Promise.all(
       ids.map((id) =>
@@ -139,6 +143,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignSt
     const next = buffer.splice(0, Math.max(1, room));
     await Promise.all(
       next.map(async (contact) => {
+        c.starts(contact.id);
         await startChild<typeof outboundAttemptWorkflow>(ATTEMPT_WORKFLOW_TYPE, {
           workflowId: attemptWorkflowId(campaignId, contact.id),
           args: [attemptInput(contact)],
