@@ -110,6 +110,18 @@ function peakRssMb(pid: number | undefined): number {
   }
 }
 
+/** The worker's `switchboard_campaign_dials_total` by result, scraped from its metrics port. */
+async function dialResults(port: number): Promise<Record<string, number>> {
+  const text = await fetch(`http://127.0.0.1:${port}/metrics`)
+    .then((r) => r.text())
+    .catch(() => '');
+  const results: Record<string, number> = {};
+  for (const m of text.matchAll(/^switchboard_campaign_dials_total\{result="([^"]+)"\} (\d+)/gm)) {
+    results[m[1] as string] = Number(m[2]);
+  }
+  return results;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({ options, strict: true });
   if (values.help) {
@@ -132,6 +144,7 @@ async function main(): Promise<void> {
   const sim = buildSimulator({ seed: 11, callsPerSecond: cps });
   const simBase = await sim.start(0);
   const port = await freePort();
+  const metricsPort = await freePort();
   const env = {
     DATABASE_URL: stack.databaseUrl,
     TEMPORAL_ADDRESS: stack.temporalAddress,
@@ -143,7 +156,7 @@ async function main(): Promise<void> {
     TWILIO_ACCOUNT_CPS: String(cps),
     TWILIO_REST_RATE_PER_SECOND: String(cps * 4 + 20),
     LOG_LEVEL: 'warn',
-    WORKER_METRICS_PORT: '0',
+    WORKER_METRICS_PORT: String(metricsPort),
     TEMPORAL_SDK_METRICS_PORT: '0',
     OTEL_EXPORTER_OTLP_ENDPOINT: '',
   };
@@ -255,6 +268,7 @@ async function main(): Promise<void> {
     const smsSent = [...sim.core.store.messages.values()].filter(
       (m) => m.direction === 'outbound-api',
     ).length;
+    const dials = await dialResults(metricsPort);
     const summary = {
       contacts: figures.contacts,
       configuredCps: cps,
@@ -264,6 +278,7 @@ async function main(): Promise<void> {
       unreached: figures.unreached,
       outsideWindow: figures.outsideWindow,
       peakLiveCalls: figures.peakLiveCalls,
+      missedSlots: dials.missed ?? 0,
       maxConcurrent,
       smsSent,
       maxHistoryEvents,

@@ -1,3 +1,4 @@
+import { campaignOutcomes } from '../../src/metrics/campaign';
 import type { Db } from '../../src/db/pool';
 import type {
   CampaignContact,
@@ -130,11 +131,12 @@ export function createCampaignStoreActivities(db: Db, config: () => CampaignActi
     },
 
     async recordContactResult(result: ContactResult): Promise<void> {
-      await db.query(
+      // The first write wins: a retry after the commit changes nothing and is not counted again.
+      const { rowCount } = await db.query(
         `UPDATE campaign_contacts
             SET outcome = $3, attempts = $4, call_sids = $5, answered_by = $6, sms_status = $7,
                 finished_at = now()
-          WHERE campaign_id = $1 AND contact_id = $2`,
+          WHERE campaign_id = $1 AND contact_id = $2 AND outcome IS NULL`,
         [
           result.campaignId,
           result.contactId,
@@ -145,6 +147,7 @@ export function createCampaignStoreActivities(db: Db, config: () => CampaignActi
           result.smsStatus ?? null,
         ],
       );
+      if (rowCount === 1) campaignOutcomes.inc({ outcome: result.outcome });
     },
   };
 }

@@ -1,4 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { log } from '@temporalio/activity';
+import { campaignDials } from '../../src/metrics/campaign';
 import { isWithinWindow, type DailyWindow } from '../../workflows/campaign/window';
 import type { CallInstance } from 'twilio/lib/rest/api/v2010/account/call';
 import type { TwilioClient } from '../../src/twilio/client';
@@ -146,12 +148,19 @@ export function createTwilioCallActivities(deps: { twilio: TwilioClient; rehears
       const { notBefore, notAfter, window, ...create } = input;
       if (notBefore > Date.now()) await sleep(notBefore - Date.now());
       const lateMs = Date.now() - notAfter;
-      if (lateMs > 0) return { kind: 'missed', lateMs };
+      if (lateMs > 0) {
+        campaignDials.inc({ result: 'missed' });
+        log.warn(`paced create woke ${lateMs} ms after its slot: nothing sent, a new slot follows`);
+        return { kind: 'missed', lateMs };
+      }
       const offset = deps.rehearsal ? (window?.clockOffsetMs ?? 0) : 0;
       if (window && !isWithinWindow(Date.now() + offset, window.timeZone, window.window)) {
+        campaignDials.inc({ result: 'outside-window' });
         return { kind: 'outside-window' };
       }
-      return { kind: 'created', call: await createCall(create) };
+      const call = await createCall(create);
+      campaignDials.inc({ result: 'created' });
+      return { kind: 'created', call };
     },
 
     async updateCall(input: UpdateCallInput): Promise<CallSummary> {

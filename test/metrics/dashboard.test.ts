@@ -4,6 +4,7 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/pool';
 import '../../src/metrics/calls';
+import '../../src/metrics/campaign';
 import { registerInboxMetrics } from '../../src/metrics/inbox';
 import { PLANNED_METRICS } from '../../src/metrics/planned';
 import { exportedMetricNames, METRIC_PREFIX } from '../../src/metrics/registry';
