@@ -6,7 +6,7 @@ import type { CampaignActivityConfig } from './config';
  * A slot is handed out this far ahead at least: the attempt still runs its checks and the create
  * activity still crosses the Twilio task queue before the slot comes.
  */
-const LEAD_MS = 400;
+const LEAD_MS = 1500;
 /** How soon an attempt asks again when the campaign has `maxConcurrent` live calls. */
 const FULL_RETRY_MS = 1000;
 

@@ -146,11 +146,16 @@ export function createTwilioCallActivities(deps: { twilio: TwilioClient; rehears
 
     async createPacedCall(input: PacedCreateInput): Promise<PacedCreate> {
       const { notBefore, notAfter, window, ...create } = input;
-      if (notBefore > Date.now()) await sleep(notBefore - Date.now());
+      // Negative: the activity itself started after its slot (dispatch, not this process, lagged).
+      const aheadMs = notBefore - Date.now();
+      if (aheadMs > 0) await sleep(aheadMs);
       const lateMs = Date.now() - notAfter;
       if (lateMs > 0) {
         campaignDials.inc({ result: 'missed' });
-        log.warn(`paced create woke ${lateMs} ms after its slot: nothing sent, a new slot follows`);
+        log.warn('paced create missed its slot: nothing sent, a new slot follows', {
+          lateMs,
+          startedAheadMs: aheadMs,
+        });
         return { kind: 'missed', lateMs };
       }
       const offset = deps.rehearsal ? (window?.clockOffsetMs ?? 0) : 0;
