@@ -16,6 +16,7 @@ import {
   withVariables,
 } from '../../workflows/ivr/variables';
 import { contactOfAttempt } from '../../workflows/shared/ids';
+import { reminderIvr } from '../helpers/reminder-ivr';
 
 const root = path.resolve(__dirname, '..', '..');
 const load = (file: string): IvrDefinition =>
@@ -25,35 +26,7 @@ const fixtureIvrs = readdirSync(path.join(root, 'test/fixtures/ivrs')).map((f) =
 );
 const NOW = new Date('2026-03-04T15:00:00Z');
 
-/** A campaign IVR whose menu greets the callee by name, with variables in every prompt list. */
-const reminder = (): IvrDefinition =>
-  validateIvr({
-    id: 'reminder',
-    version: 1,
-    name: 'Payment reminder',
-    timeZone: 'America/New_York',
-    voice: { voice: 'Polly.Joanna', language: 'en-US' },
-    start: 'main',
-    nodes: {
-      main: {
-        type: 'menu',
-        prompt: [
-          { say: 'Hello {{name}}, about account {{ account }}.' },
-          { say: 'Press 1 to pay {{balance_due|your balance}}.' },
-        ],
-        input: ['dtmf'],
-        options: [{ digits: '1', next: 'paid' }],
-        maxAttempts: 2,
-        noInput: { prompt: [{ say: '{{name}}, are you there?' }], exhausted: 'bye' },
-        invalid: {
-          prompt: [{ say: 'Sorry {{name|friend}}, that is not an option.' }],
-          exhausted: 'bye',
-        },
-      },
-      paid: { type: 'hangup', prompt: [{ say: 'Thank you {{NAME}}. Goodbye.' }] },
-      bye: { type: 'hangup', prompt: [{ say: '{{unknown}}' }, { say: 'Goodbye.' }] },
-    },
-  });
+const reminder = (): IvrDefinition => reminderIvr();
 
 const said = (verbs: ReturnType<typeof startIvr>['plan']['verbs']): string[] =>
   verbs.flatMap((v) =>
