@@ -109,7 +109,10 @@ describe('call workflow with variables', () => {
       ...start(callInput).options,
       args: [callInput],
     });
-    // A fallback's resume is answered with the plan the journaled steps left the caller at.
+    // Once the journal is applied, a fallback's resume is answered with the plan it left.
+    await expect
+      .poll(() => handle.query(callSnapshotQuery).then((s) => s.state))
+      .toMatchObject({ node: 'main', attempts: 1 });
     const resumed = await handle.executeUpdate(callWebhookUpdate, {
       args: [{ kind: 'resume' }],
       updateId: 'resume',
@@ -119,10 +122,6 @@ describe('call workflow with variables', () => {
       'Hello Ann, about account.',
       'Press 1 to pay ten dollars.',
     ]);
-    expect((await handle.query(callSnapshotQuery)).state).toMatchObject({
-      node: 'main',
-      attempts: 1,
-    });
     await handle.terminate('test over');
   });
 });
