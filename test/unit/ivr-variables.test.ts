@@ -62,6 +62,7 @@ describe('renderTemplate', () => {
     expect(renderTemplate('Dear {{a}} {{b}} {{name}}!', vars)).toBe('Dear Ann!');
     expect(renderTemplate('Total {{who}}!', vars)).toBe('Total!');
     expect(renderTemplate('{{who}}', vars)).toBe('');
+    expect(renderTemplate('{{who}}, are you there?', vars)).toBe('are you there?');
   });
 
   it('returns a text without placeholders as it is', () => {
@@ -160,6 +161,9 @@ describe('withVariables', () => {
     ]);
     const silent = advanceIvr(ivr, start.state, { kind: 'gather' }, NOW);
     expect(said(silent.plan.verbs).slice(0, 1)).toEqual(['Ann, are you there?']);
+    const unnamed = withVariables(reminder(), {});
+    const asked = advanceIvr(unnamed, startIvr(unnamed, NOW).state, { kind: 'gather' }, NOW);
+    expect(said(asked.plan.verbs).slice(0, 1)).toEqual(['are you there?']);
     const wrong = advanceIvr(ivr, silent.state, { kind: 'gather', digits: '7' }, NOW);
     expect(said(wrong.plan.verbs)).toEqual(['Goodbye.']);
     const paid = advanceIvr(ivr, start.state, { kind: 'gather', digits: '1' }, NOW);
