@@ -31,8 +31,9 @@ describe.each(['update', 'journal'] as const)(
     }
 
     it('speaks each contact its own name and columns, escaped as text', async () => {
-      const named = mode === 'update' ? '+14155550301' : '+14155550311';
-      const unnamed = mode === 'update' ? '+14155550302' : '+14155550312';
+      // Numbers no other campaign test dials: attempt caps and opt-outs span the test database.
+      const named = mode === 'update' ? '+14155550871' : '+14155550881';
+      const unnamed = mode === 'update' ? '+14155550872' : '+14155550882';
       // A wrong key first: the failure path is an action step, answered from the contact again.
       stack.sim.setParty(named, { answer: 'answer', gathers: [{ digits: '7' }, { digits: '1' }] });
       stack.sim.setParty(unnamed, { answer: 'answer' });
