@@ -69,8 +69,8 @@ function valueOf(variables: IvrVariables, name: string): string {
 /**
  * A `say` text with its placeholders filled in: the variable's value, else its default, else
  * nothing. A placeholder that comes out empty takes the spaces around it along, leaving one space
- * between words and none before punctuation or at either end (nor a comma at the start). A text without `{{` is returned as
- * it is: every prompt written before variables existed is spoken byte for byte as before.
+ * between words and none before punctuation or at either end (nor a comma at the start). A text
+ * without `{{` is returned as it is: every prompt written before variables is spoken as before.
  */
 export function renderTemplate(text: string, variables: IvrVariables): string {
   if (!text.includes('{{')) return text;
@@ -83,7 +83,7 @@ export function renderTemplate(text: string, variables: IvrVariables): string {
     }
     if (piece === '') return;
     const before = out.trimEnd();
-    // At the very start, a clause mark that followed the placeholder goes too: "{{name}}, hi" → "hi".
+    // At the very start a clause mark after the placeholder goes too: "{{name}}, hi" → "hi".
     const after = before === '' ? piece.replace(/^[\s,;:]+/, '') : piece.trimStart();
     if (after === '') {
       out = before + ' ';

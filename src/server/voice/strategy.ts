@@ -20,7 +20,8 @@ export interface WebhookCall {
   ivr?: IvrDefinition;
   /**
    * An answered campaign call's contact (its attempt workflow's id) and the variables its prompts
-   * speak, as the answer route looked them up; absent for inbound calls and for actions.
+   * speak, as the answer route looked them up; absent for inbound calls. A journal-mode action
+   * finds the contact in its step token instead (`carried.contact`).
    */
   contact?: { attempt: string; variables?: IvrVariables };
   /** What starts the call's workflow, with the IVR it runs (and the contact's variables). */
