@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { e164Problem, sipUriProblem } from '../routing/destination';
 import type { IvrDefinition, IvrNode } from '../../workflows/ivr/types';
+import { templateProblem } from '../../workflows/ivr/variables';
 
 export class IvrValidationError extends Error {
   constructor(
@@ -26,8 +27,17 @@ const voice = {
     .regex(/^[a-z]{2,3}-[A-Z]{2}$/, 'language like en-US')
     .optional(),
 };
+/** Spoken text; `{{name}}` placeholders are filled from the call's variables (variables.ts). */
+const sayText = z
+  .string()
+  .min(1)
+  .max(4000)
+  .superRefine((text, ctx) => {
+    const problem = templateProblem(text);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 const prompt = z.union([
-  z.object({ say: z.string().min(1).max(4000), ...voice }).strict(),
+  z.object({ say: sayText, ...voice }).strict(),
   z.object({ play: z.url() }).strict(),
   z.object({ pause: z.number().int().min(1).max(60) }).strict(),
 ]);

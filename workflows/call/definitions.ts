@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { IvrInput, IvrState } from '../ivr/engine';
 import type { DialRoute, IvrDefinition } from '../ivr/types';
+import type { IvrVariables } from '../ivr/variables';
 import type { CallStatus } from '../shared/call-status';
 import type { TwimlPlan } from '../shared/twiml-plan';
 
@@ -30,6 +31,12 @@ export interface CallInput {
    * its route table before the workflow starts (the workflow does no I/O). Absent in older calls.
    */
   carrierRoutes?: Record<string, DialRoute[]>;
+  /**
+   * What the IVR's `{{placeholders}}` say: an answered campaign call's contact (its name and CSV
+   * columns), looked up by the server when the call starts. Absent for inbound and older calls,
+   * whose prompts are spoken exactly as written (placeholders with their defaults).
+   */
+  variables?: IvrVariables;
 }
 
 /** A Twilio request that needs TwiML back: the first webhook, or an action URL. */

@@ -8,6 +8,7 @@ import { CallStatusKey, IvrNodeKey } from '../shared/search-attributes';
 import type { TwimlPlan } from '../shared/twiml-plan';
 import { withRoutes } from '../ivr/routes';
 import type { IvrDefinition } from '../ivr/types';
+import { withVariables } from '../ivr/variables';
 import { decide } from './decide';
 import type {
   CallInput,
@@ -50,7 +51,7 @@ export class CallState {
   private readonly changed = new Map<string, SearchAttributeUpdatePair>();
   /** The call row goes out with the first write. */
   private callRow: CallRow | undefined;
-  private routedIvr: IvrDefinition | undefined;
+  private boundIvr: IvrDefinition | undefined;
 
   constructor(
     private readonly input: CallInput,
@@ -59,10 +60,16 @@ export class CallState {
     this.pending = new PendingWrites(revision);
   }
 
-  /** The IVR decisions are made with: the input's, with its resolved carrier routes. */
+  /**
+   * The IVR decisions are made with: the input's, with its resolved carrier routes and its prompts
+   * filled in from the call's variables. Without either it is the input's very definition.
+   */
   private get ivr(): IvrDefinition {
-    this.routedIvr ??= withRoutes(this.input.ivr, this.input.carrierRoutes);
-    return this.routedIvr;
+    this.boundIvr ??= withVariables(
+      withRoutes(this.input.ivr, this.input.carrierRoutes),
+      this.input.variables,
+    );
+    return this.boundIvr;
   }
 
   get ivrEnded(): boolean {

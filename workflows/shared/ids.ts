@@ -18,6 +18,15 @@ export const campaignWorkflowId = (campaignId: string): string => `campaign-${ca
 /** One workflow per contact; its tries are numbered inside it (`intent` keys carry the try). */
 export const attemptWorkflowId = (campaignId: string, contactId: number): string =>
   `outbound-${campaignId}-${contactId}`;
+
+/** The campaign and contact an attempt workflow's id names, or undefined for another id. */
+export function contactOfAttempt(
+  workflowId: string,
+): { campaignId: string; contactId: number } | undefined {
+  const match = /^outbound-(.+)-(\d{1,9})$/.exec(workflowId);
+  if (!match) return undefined;
+  return { campaignId: match[1] ?? '', contactId: Number(match[2]) };
+}
 export const RECORDING_WORKFLOW_TYPE = 'recordingWorkflow';
 const RECORDING_PREFIX = 'recording-';
 export const recordingWorkflowId = (recordingSid: string): string =>

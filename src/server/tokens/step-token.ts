@@ -1,4 +1,5 @@
 import type { IvrState } from '../../../workflows/ivr/engine';
+import { contactOfAttempt } from '../../../workflows/shared/ids';
 import { epochSeconds, isFresh, macOf, verifiedBody } from './mac';
 
 /**
@@ -11,6 +12,11 @@ export interface StepToken {
   ivrId: string;
   ivrVersion: number;
   state: IvrState;
+  /**
+   * The campaign contact an answered outbound call speaks to (its attempt workflow's id): the
+   * server looks up its variables again for every step it answers. Absent for inbound calls.
+   */
+  contact?: string;
 }
 
 /**
@@ -36,9 +42,15 @@ export function encodeStepToken(key: Buffer, callSid: string, token: StepToken, 
     state.consent === 'granted' ? 'g' : state.consent === 'declined' ? 'd' : '',
     epochSeconds(now),
   ];
-  const body = Buffer.from(JSON.stringify(packed)).toString('base64url');
+  // A token without a contact is the 8-element array every earlier server minted and decodes.
+  const body = Buffer.from(
+    JSON.stringify(token.contact === undefined ? packed : [...packed, token.contact]),
+  ).toString('base64url');
   return `${body}.${macOf(key, [callSid], body)}`;
 }
+
+const isContact = (value: unknown): value is string =>
+  typeof value === 'string' && value.length <= 200 && contactOfAttempt(value) !== undefined;
 
 const count = (value: unknown, max: number): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max;
@@ -66,8 +78,9 @@ export function decodeStepToken(
   const body = verifiedBody(key, [callSid], raw);
   if (body === undefined) return undefined;
   const packed = parse(body);
-  if (!Array.isArray(packed) || packed.length !== 8) return undefined;
-  const [ivrId, ivrVersion, node, attempts, seq, ended, consent, issuedAt] = packed as unknown[];
+  if (!Array.isArray(packed) || (packed.length !== 8 && packed.length !== 9)) return undefined;
+  const [ivrId, ivrVersion, node, attempts, seq, ended, consent, issuedAt, contact] =
+    packed as unknown[];
   if (
     typeof ivrId !== 'string' ||
     !NODE.test(ivrId) ||
@@ -78,7 +91,8 @@ export function decodeStepToken(
     !count(seq, 999_999) ||
     (ended !== 0 && ended !== 1) ||
     (consent !== '' && consent !== 'g' && consent !== 'd') ||
-    !isFresh(issuedAt, now, STEP_TOKEN_TTL_SECONDS)
+    !isFresh(issuedAt, now, STEP_TOKEN_TTL_SECONDS) ||
+    (contact !== undefined && !isContact(contact))
   ) {
     return undefined;
   }
@@ -96,5 +110,6 @@ export function decodeStepToken(
           ? { consent: 'declined' }
           : {}),
     },
+    ...(typeof contact === 'string' ? { contact } : {}),
   };
 }

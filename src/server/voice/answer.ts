@@ -38,7 +38,10 @@ function isRequestFault(err: unknown): boolean {
 export async function answerWebhook(
   ctx: VoiceContext,
   reply: FastifyReply,
-  call: WebhookCall & { retryPath: string; step: string },
+  call: Pick<WebhookCall, 'workflowId' | 'callSid' | 'log' | 'token'> & {
+    retryPath: string;
+    step: string;
+  },
   run: () => Promise<Answer>,
 ): Promise<FastifyReply> {
   const { token, log, workflowId } = call;

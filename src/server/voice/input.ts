@@ -8,6 +8,7 @@ import type {
 import { isWebhookRequest } from '../../../workflows/call/webhook-request';
 import type { CallStatus } from '../../../workflows/shared/call-status';
 import type { IvrDefinition } from '../../../workflows/ivr/types';
+import type { IvrVariables } from '../../../workflows/ivr/variables';
 import { HttpError } from '../errors';
 import { optional, patterns, required, type Params } from '../twilio-params';
 
@@ -18,7 +19,9 @@ import { optional, patterns, required, type Params } from '../twilio-params';
  */
 
 /** Who and what a call is, as every voice webhook states it: checked before anything else runs. */
-export function callPartiesOf(params: Params): Omit<CallInput, 'ivr' | 'lingerSeconds'> {
+export function callPartiesOf(
+  params: Params,
+): Omit<CallInput, 'ivr' | 'lingerSeconds' | 'variables'> {
   return {
     callSid: required(params, 'CallSid', patterns.CallSid),
     accountSid: required(params, 'AccountSid', patterns.AccountSid),
@@ -28,9 +31,17 @@ export function callPartiesOf(params: Params): Omit<CallInput, 'ivr' | 'lingerSe
   };
 }
 
-/** The call a request belongs to, with what starts its workflow. */
-export function callInputFor(params: Params, ivr: IvrDefinition, lingerSeconds: number): CallInput {
-  return { ...callPartiesOf(params), ivr, lingerSeconds };
+/**
+ * The call a request belongs to, with what starts its workflow; an answered campaign call brings
+ * its contact's variables.
+ */
+export function callInputFor(
+  params: Params,
+  ivr: IvrDefinition,
+  lingerSeconds: number,
+  variables?: IvrVariables,
+): CallInput {
+  return { ...callPartiesOf(params), ivr, lingerSeconds, ...(variables ? { variables } : {}) };
 }
 
 /** What an action URL reports, as the workflow's request type; `on` says which verb ended. */

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { CallInput } from '../../../workflows/call/definitions';
 import type { IvrDefinition } from '../../../workflows/ivr/types';
+import type { IvrVariables } from '../../../workflows/ivr/variables';
 import type { TwimlPlan } from '../../../workflows/shared/twiml-plan';
 import type { ReplayToken } from '../tokens/replay-token';
 import type { StepToken } from '../tokens/step-token';
@@ -17,7 +18,13 @@ export interface WebhookCall {
   callSid: string;
   /** The IVR the called number routes to: set for the inbound webhook. */
   ivr?: IvrDefinition;
-  /** What starts the call's workflow, with the IVR it runs. */
+  /**
+   * An answered campaign call's contact (its attempt workflow's id) and the variables its prompts
+   * speak, as the answer route looked them up; absent for inbound calls. A journal-mode action
+   * finds the contact in its step token instead (`carried.contact`).
+   */
+  contact?: { attempt: string; variables?: IvrVariables };
+  /** What starts the call's workflow, with the IVR it runs (and the contact's variables). */
   inputFor: (ivr: IvrDefinition) => CallInput;
   log: FastifyBaseLogger;
   /** The request, its update id (journal key) and which fallback round this is. */

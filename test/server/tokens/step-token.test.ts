@@ -109,6 +109,19 @@ describe('step token', () => {
     expect(decodeStepToken(key, CALL, 'a'.repeat(5000), NOW)).toBeUndefined();
   });
 
+  it('carries the campaign contact of an answered outbound call, and only an attempt id', () => {
+    const withContact = { ...token, contact: 'outbound-spring-sale-17' };
+    const raw = encodeStepToken(key, CALL, withContact, NOW);
+    expect(decodeStepToken(key, CALL, raw, NOW)).toEqual(withContact);
+    // Without a contact the token is the eight fields every earlier server minted.
+    const plain = encodeStepToken(key, CALL, token, NOW).split('.')[0]!;
+    expect(JSON.parse(Buffer.from(plain, 'base64url').toString())).toHaveLength(8);
+    for (const contact of ['call-CA1', 'outbound-x', 7, 'outbound-' + 'x'.repeat(300) + '-1']) {
+      const packed = ['test-line', 1, 'main', 0, 1, 0, '', issued, contact];
+      expect(decodeStepToken(key, CALL, forge(packed), NOW), String(contact)).toBeUndefined();
+    }
+  });
+
   it('refuses a token too long to be ours before hashing it, even with a valid MAC', () => {
     // JSON allows whitespace, so a well-formed state can be padded to any length.
     const packed = ['test-line', 1, 'main', 0, 1, 0, '', issued];
