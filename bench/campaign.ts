@@ -24,6 +24,8 @@ const options = {
   'max-concurrent': { type: 'string', default: '' },
   mix: { type: 'string', default: 'answer:60,busy:15,machine:15,no-answer:10' },
   'deadline-seconds': { type: 'string', default: '3600' },
+  'webhook-mode': { type: 'string', default: 'update' },
+  'temporal-nice': { type: 'string', default: '0' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
@@ -34,6 +36,9 @@ const meaning: Record<Exclude<keyof typeof options, 'help' | 'json'>, string> = 
   'max-concurrent': 'live calls at most (default: 10 × cps: an unanswered call rings 30 s)',
   mix: 'outcome:percent list (answer, busy, machine, no-answer, failed)',
   'deadline-seconds': 'stop waiting after this long; contacts not done count as unreached',
+  'webhook-mode': 'WEBHOOK_MODE of the server: update or journal (see the README)',
+  'temporal-nice':
+    'nice level of the Temporal dev server, which production runs on its own hosts (0: none)',
 };
 
 function usage(): string {
@@ -135,11 +140,22 @@ async function main(): Promise<void> {
   // IVR for several, so 10 per unit of CPS keeps concurrency from capping the rate under test.
   const maxConcurrent = values['max-concurrent'] ? Number(values['max-concurrent']) : cps * 10;
   const mix = parseMix(values.mix);
+  const webhookMode = values['webhook-mode'];
+  if (webhookMode !== 'update' && webhookMode !== 'journal') {
+    throw new Error('--webhook-mode must be update or journal');
+  }
   const log = (msg: string): void => {
     if (!values.json) console.log(msg);
   };
 
-  const stack = await startStack('switchboard_bench_campaign_test');
+  const temporalNice = Number(values['temporal-nice']);
+  if (!Number.isInteger(temporalNice) || temporalNice < 0 || temporalNice > 19) {
+    throw new Error('--temporal-nice must be a whole number from 0 to 19');
+  }
+  const stack = await startStack(
+    'switchboard_bench_campaign_test',
+    temporalNice > 0 ? ['nice', '-n', String(temporalNice)] : [],
+  );
   // The simulator keeps Twilio's CPS queue: a campaign that over-created would see calls queued.
   const sim = buildSimulator({ seed: 11, callsPerSecond: cps });
   const simBase = await sim.start(0);
@@ -156,6 +172,7 @@ async function main(): Promise<void> {
     TWILIO_ACCOUNT_CPS: String(cps),
     TWILIO_REST_RATE_PER_SECOND: String(cps * 4 + 20),
     LOG_LEVEL: 'warn',
+    WEBHOOK_MODE: webhookMode,
     WORKER_METRICS_PORT: String(metricsPort),
     TEMPORAL_SDK_METRICS_PORT: '0',
     OTEL_EXPORTER_OTLP_ENDPOINT: '',
@@ -272,6 +289,7 @@ async function main(): Promise<void> {
     const summary = {
       contacts: figures.contacts,
       configuredCps: cps,
+      webhookMode,
       achievedCps: figures.achievedCps,
       maxCallsInOneSecond: figures.maxCallsInOneSecond,
       duplicates: figures.duplicates,

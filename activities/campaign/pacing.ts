@@ -4,9 +4,10 @@ import type { CampaignActivityConfig } from './config';
 
 /**
  * A slot is handed out this far ahead at least: the attempt still runs its checks and the create
- * activity still crosses the Twilio task queue before the slot comes.
+ * activity still crosses the Twilio task queue before the slot comes. At 0.4 s, then 1.5 s, a
+ * worker or Temporal server short of CPU missed slots (each one lost to the rate); 3 s rarely does.
  */
-const LEAD_MS = 1500;
+const LEAD_MS = 3000;
 /** How soon an attempt asks again when the campaign has `maxConcurrent` live calls. */
 const FULL_RETRY_MS = 1000;
 

@@ -1,12 +1,24 @@
-import { ActivityFailure, ApplicationFailure, sleep, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  patched,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { CallSummary } from '../../activities/twilio';
 import { TwilioFailureType } from '../shared/twilio-constants';
 import { campaignLocal, twilioCreateFor, twilioFor } from './proxies';
 import type { AttemptInput } from './definitions';
 import type { AttemptState } from './state';
 
-/** A waiting attempt wakes this long before its slot: a check, then the create's dispatch. */
-const WAKE_BEFORE_SLOT_MS = 1500;
+/**
+ * A waiting attempt wakes this long before its slot: a check, then the create's dispatch through
+ * the Twilio task queue. 1.5 s missed slots when the worker or Temporal lagged (each miss is a slot
+ * lost to the rate); runs recorded with that value keep it.
+ */
+const WAKE_BEFORE_SLOT_MS = 3000;
+const WAKE_BEFORE_SLOT_MS_V1 = 1500;
+const WAKE_EARLIER_PATCH = 'attempt-wake-3s-before-slot';
 /** Twilio's clocks and ours differ: a reconcile looks this far before the intent. */
 const RECONCILE_SKEW_MS = 5_000;
 
@@ -74,8 +86,9 @@ export async function placeCall(input: AttemptInput, state: AttemptState): Promi
     const release = () => campaignLocal.releaseLiveCall(leaseKey);
     // A slot far ahead is waited for on a timer; the opt-outs and the cap are checked again after
     // it, and the create activity itself checks the window right before its request.
-    if (claim.slotAt - Date.now() > WAKE_BEFORE_SLOT_MS + 500) {
-      await sleep(claim.slotAt - Date.now() - WAKE_BEFORE_SLOT_MS);
+    const wakeBefore = patched(WAKE_EARLIER_PATCH) ? WAKE_BEFORE_SLOT_MS : WAKE_BEFORE_SLOT_MS_V1;
+    if (claim.slotAt - Date.now() > wakeBefore + 500) {
+      await sleep(claim.slotAt - Date.now() - wakeBefore);
       const stopped = state.stopReason;
       if (stopped === 'canceled' || stopped === 'suppressed') {
         await release();
