@@ -5,8 +5,6 @@ import { isWithinWindow, type DailyWindow } from '../workflows/campaign/window';
 export interface CreatedCall {
   to: string;
   createdAt: number;
-  /** When the call ended (Twilio's EndTime); absent while it is live. */
-  endedAt?: number;
 }
 
 export interface ContactRow {
@@ -24,25 +22,6 @@ export interface CampaignFigures {
   duplicates: number;
   unreached: number;
   outsideWindow: number;
-  /** Most calls alive at once (created, not yet ended): what `--max-concurrent` must allow. */
-  peakLiveCalls: number;
-}
-
-/** The largest number of [createdAt, endedAt) intervals that overlap. */
-function peakOverlap(calls: CreatedCall[]): number {
-  const edges = calls.flatMap((c) => [
-    [c.createdAt, 1],
-    [c.endedAt ?? Number.POSITIVE_INFINITY, -1],
-  ]);
-  // An end and a start at the same instant do not overlap: ends sort first.
-  edges.sort((a, b) => (a[0] as number) - (b[0] as number) || (a[1] as number) - (b[1] as number));
-  let live = 0;
-  let peak = 0;
-  for (const [, delta] of edges) {
-    live += delta as number;
-    peak = Math.max(peak, live);
-  }
-  return peak;
 }
 
 /**
@@ -78,6 +57,5 @@ export function campaignFigures(
     outsideWindow: calls.filter(
       (c) => !isWithinWindow(c.createdAt, zoneOf.get(c.to) ?? 'UTC', window),
     ).length,
-    peakLiveCalls: peakOverlap(calls),
   };
 }

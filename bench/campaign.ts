@@ -240,12 +240,18 @@ async function main(): Promise<void> {
         })
         .catch(() => undefined);
     }, 10_000);
+    // Live calls in real time (a call's EndTime is on the simulator's script clock, not the wall's).
+    let peakLiveCalls = 0;
+    const sampler = setInterval(() => {
+      peakLiveCalls = Math.max(peakLiveCalls, sim.core.live.size);
+    }, 20);
     const deadline = Number(values['deadline-seconds']) * 1000;
     const finished = await Promise.race([
       handle.result().then(() => true),
       new Promise<boolean>((r) => setTimeout(() => r(false), deadline)),
     ]);
     clearInterval(timer);
+    clearInterval(sampler);
     if (!finished) {
       log(`deadline reached: canceling the campaign`);
       await handle.executeUpdate('cancelCampaign').catch(() => undefined);
@@ -255,11 +261,7 @@ async function main(): Promise<void> {
 
     const calls = [...sim.core.store.calls.values()]
       .filter((c) => c.direction === 'outbound-api')
-      .map((c) => ({
-        to: c.to,
-        createdAt: c.dateCreated.getTime(),
-        ...(c.endTime ? { endedAt: c.endTime.getTime() } : {}),
-      }));
+      .map((c) => ({ to: c.to, createdAt: c.dateCreated.getTime() }));
     const { rows } = await db.query<{
       phone: string;
       time_zone: string;
@@ -295,7 +297,7 @@ async function main(): Promise<void> {
       duplicates: figures.duplicates,
       unreached: figures.unreached,
       outsideWindow: figures.outsideWindow,
-      peakLiveCalls: figures.peakLiveCalls,
+      peakLiveCalls,
       missedSlots: dials.missed ?? 0,
       maxConcurrent,
       smsSent,

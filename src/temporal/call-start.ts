@@ -34,7 +34,7 @@ export function callStartOptions(
       { key: CallStatusKey, value: 'ringing' },
       { key: CallDirectionKey, value: input.direction },
     ],
-    staticSummary: `Inbound call ${maskPhone(from)} → ${maskPhone(to)} (IVR ${ivr.id} v${ivr.version})`,
+    staticSummary: `${input.direction.startsWith('outbound') ? 'Outbound' : 'Inbound'} call ${maskPhone(from)} → ${maskPhone(to)} (IVR ${ivr.id} v${ivr.version})`,
     memo: { from: maskPhone(from), to: maskPhone(to), ivr: `${ivr.id}@${ivr.version}` },
   };
 }

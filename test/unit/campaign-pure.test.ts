@@ -182,19 +182,6 @@ describe('benchmark figures', () => {
     );
     expect(figures).toMatchObject({ duplicates: 1, outsideWindow: 1, unreached: 1, calls: 4 });
   });
-
-  it('finds the peak of live calls; one ending as the next starts does not overlap it', () => {
-    const call = (createdAt: number, endedAt?: number) => ({
-      to: `+${createdAt}`,
-      createdAt,
-      ...(endedAt === undefined ? {} : { endedAt }),
-    });
-    const rows = (n: number[]) =>
-      n.map((t) => ({ phone: `+${t}`, timeZone: 'UTC', outcome: 'answered', attempts: 1 }));
-    const always = { start: '00:00', end: '24:00' };
-    const calls = [call(0, 10), call(10, 20), call(5, 15), call(6)];
-    expect(campaignFigures(calls, rows([0, 10, 5, 6]), always).peakLiveCalls).toBe(3);
-  });
 });
 
 describe('the paced create against real Twilio', () => {
