@@ -33,7 +33,7 @@ const options = {
 const meaning: Record<Exclude<keyof typeof options, 'help' | 'json'>, string> = {
   contacts: 'contacts in the campaign',
   cps: 'calls per second (the campaign and the account)',
-  'max-concurrent': 'live calls at most (default: 10 × cps: an unanswered call rings 30 s)',
+  'max-concurrent': 'live calls at most (default: 10 × cps)',
   mix: 'outcome:percent list (answer, busy, machine, no-answer, failed)',
   'deadline-seconds': 'stop waiting after this long; contacts not done count as unreached',
   'webhook-mode': 'WEBHOOK_MODE of the server: update or journal (see the README)',
@@ -136,8 +136,7 @@ async function main(): Promise<void> {
   const total = Number(values.contacts);
   const cps = Number(values.cps);
   if (!(total > 0) || !(cps > 0)) throw new Error('--contacts and --cps must be positive');
-  // Little's law: live calls = rate × duration. No-answers ring 30 s and answered calls run the
-  // IVR for several, so 10 per unit of CPS keeps concurrency from capping the rate under test.
+  // Live calls = rate × duration (Little's law): the cap must not be what limits the rate under test.
   const maxConcurrent = values['max-concurrent'] ? Number(values['max-concurrent']) : cps * 10;
   const mix = parseMix(values.mix);
   const webhookMode = values['webhook-mode'];
@@ -240,18 +239,12 @@ async function main(): Promise<void> {
         })
         .catch(() => undefined);
     }, 10_000);
-    // Live calls in real time (a call's EndTime is on the simulator's script clock, not the wall's).
-    let peakLiveCalls = 0;
-    const sampler = setInterval(() => {
-      peakLiveCalls = Math.max(peakLiveCalls, sim.core.live.size);
-    }, 20);
     const deadline = Number(values['deadline-seconds']) * 1000;
     const finished = await Promise.race([
       handle.result().then(() => true),
       new Promise<boolean>((r) => setTimeout(() => r(false), deadline)),
     ]);
     clearInterval(timer);
-    clearInterval(sampler);
     if (!finished) {
       log(`deadline reached: canceling the campaign`);
       await handle.executeUpdate('cancelCampaign').catch(() => undefined);
@@ -297,7 +290,6 @@ async function main(): Promise<void> {
       duplicates: figures.duplicates,
       unreached: figures.unreached,
       outsideWindow: figures.outsideWindow,
-      peakLiveCalls,
       missedSlots: dials.missed ?? 0,
       maxConcurrent,
       smsSent,
