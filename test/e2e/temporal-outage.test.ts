@@ -1,43 +1,34 @@
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { buildSimulator, type Simulator } from '../../src/sim';
-import { freePort, startDevServer } from '../helpers/dev-server';
+import { RestartableTemporal } from '../helpers/dev-server';
 import { ACCOUNT_SID, AUTH_TOKEN, loadIvr } from '../helpers/env';
 import { LiveStack } from '../helpers/live-stack';
 
 /** Its own Temporal dev server on a SQLite file, so it can be stopped and started again. */
-let temporal: ChildProcess;
-let port: number;
-let dbFile: string;
+let temporal: RestartableTemporal;
 let stack: LiveStack;
 let journalStack: LiveStack;
 let sim: Simulator;
 
-const startTemporal = async (): Promise<void> => {
-  temporal = await startDevServer(inject('temporalBin'), port, ['--db-filename', dbFile]);
-};
-const stopTemporal = async (): Promise<void> => {
-  temporal.kill('SIGTERM');
-  await new Promise((r) => temporal.once('exit', r));
-};
-
 beforeAll(async () => {
-  port = await freePort();
-  dbFile = path.join(mkdtempSync(path.join(tmpdir(), 'switchboard-outage-')), 'temporal.sqlite');
-  await startTemporal();
+  const dbFile = path.join(
+    mkdtempSync(path.join(tmpdir(), 'switchboard-outage-')),
+    'temporal.sqlite',
+  );
+  temporal = await RestartableTemporal.start(inject('temporalBin'), dbFile);
   stack = await LiveStack.start(
     loadIvr('test-line'),
     { WEBHOOK_UPDATE_BUDGET_MS: '1000' },
-    `127.0.0.1:${port}`,
+    temporal.address,
   );
   journalStack = await LiveStack.start(
     loadIvr('test-line'),
     { WEBHOOK_MODE: 'journal', WEBHOOK_UPDATE_BUDGET_MS: '1000', CALL_LINGER_SECONDS: '1' },
-    `127.0.0.1:${port}`,
+    temporal.address,
   );
   sim = buildSimulator({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, seed: 11 });
   await sim.start(0);
@@ -47,7 +38,7 @@ afterAll(async () => {
   await sim?.close();
   await stack?.stop();
   await journalStack?.stop();
-  if (temporal?.exitCode === null) await stopTemporal();
+  await temporal?.close();
 });
 
 describe('Temporal stopped mid-call', () => {
@@ -62,12 +53,12 @@ describe('Temporal stopped mid-call', () => {
       statusCallbackEvents: ['initiated', 'ringing', 'answered', 'completed'],
       script: { gathers: [{ digits: '1' }] },
       onEntry: (entry) => {
-        if (entry.type === 'input' && !outage) outage = stopTemporal();
+        if (entry.type === 'input' && !outage) outage = temporal.stop();
       },
     });
     await new Promise((r) => setTimeout(r, 3000));
     await outage;
-    await startTemporal();
+    await temporal.start();
     const run = await started.result;
     await sim.idle();
 
@@ -116,7 +107,7 @@ describe('Temporal stopped mid-call, journal mode', () => {
       statusCallbackEvents: ['initiated', 'ringing', 'answered', 'completed'],
       script: { gathers: [{ digits: '1' }] },
       onEntry: (entry) => {
-        if (entry.type === 'input' && !outage) outage = stopTemporal();
+        if (entry.type === 'input' && !outage) outage = temporal.stop();
       },
     });
     // The whole call happens while Temporal is down: nothing the caller hears depends on it.
@@ -133,7 +124,7 @@ describe('Temporal stopped mid-call, journal mode', () => {
     );
     expect(waiting.rowCount).toBeGreaterThan(0);
 
-    await startTemporal();
+    await temporal.start();
     const result = await journalStack.callResult(run.callSid);
     expect(result).toMatchObject({ status: 'completed', state: { node: 'sales', ended: true } });
     const { rows } = await journalStack.db.query<{ kind: string; sequence_number: number | null }>(

@@ -71,3 +71,66 @@ export async function startDevServer(
     }
   }
 }
+
+/**
+ * A dev server on a SQLite file that a test stops and starts again (Temporal down mid-call). While
+ * it is stopped its port stays bound by a listener that drops every connection: clients see
+ * Temporal down, and another test file's server cannot take the freed port (a relay once
+ * delivered to a stranger's Temporal in CI).
+ */
+export class RestartableTemporal {
+  private child?: ChildProcess;
+  private holder?: net.Server;
+
+  private constructor(
+    private readonly bin: string,
+    readonly port: number,
+    private readonly dbFile: string,
+  ) {}
+
+  static async start(bin: string, dbFile: string): Promise<RestartableTemporal> {
+    const temporal = new RestartableTemporal(bin, await freePort(), dbFile);
+    await temporal.start();
+    return temporal;
+  }
+
+  get address(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  get running(): boolean {
+    return this.child?.exitCode === null;
+  }
+
+  async start(): Promise<void> {
+    if (this.holder) {
+      const holder = this.holder;
+      this.holder = undefined;
+      await new Promise((r) => holder.close(r));
+    }
+    this.child = await startDevServer(this.bin, this.port, ['--db-filename', this.dbFile]);
+  }
+
+  /** Stops the server (SIGTERM, waits for its exit) and holds its port until `start`. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (child && child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+    const holder = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve, reject) => {
+      holder.once('error', reject);
+      holder.listen(this.port, '127.0.0.1', () => resolve());
+    });
+    this.holder = holder;
+  }
+
+  /** Stops it for good and frees the port. */
+  async close(): Promise<void> {
+    await this.stop();
+    const holder = this.holder;
+    this.holder = undefined;
+    if (holder) await new Promise((r) => holder.close(r));
+  }
+}

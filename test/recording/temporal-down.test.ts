@@ -1,41 +1,29 @@
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { freePort, startDevServer } from '../helpers/dev-server';
+import { RestartableTemporal } from '../helpers/dev-server';
 import { FakeRecogniser } from './fakes';
 import { pause, waitForRow } from './helpers';
 import { RecordingStack } from './stack';
 
 /** Its own Temporal dev server on a SQLite file, so it can be stopped and started again. */
-let temporal: ChildProcess;
-let port: number;
-let dbFile: string;
+let temporal: RestartableTemporal;
 let stack: RecordingStack;
 
-const startTemporal = async (): Promise<void> => {
-  temporal = await startDevServer(inject('temporalBin'), port, ['--db-filename', dbFile]);
-};
-const stopTemporal = async (): Promise<void> => {
-  temporal.kill('SIGTERM');
-  await new Promise((r) => temporal.once('exit', r));
-};
-
 beforeAll(async () => {
-  port = await freePort();
-  dbFile = path.join(mkdtempSync(path.join(tmpdir(), 'switchboard-rec-outage-')), 't.sqlite');
-  await startTemporal();
+  const dbFile = path.join(mkdtempSync(path.join(tmpdir(), 'switchboard-rec-outage-')), 't.sqlite');
+  temporal = await RestartableTemporal.start(inject('temporalBin'), dbFile);
   stack = await RecordingStack.start({
-    temporalAddress: `127.0.0.1:${port}`,
+    temporalAddress: temporal.address,
     transcriber: new FakeRecogniser(),
   });
 });
 
 afterAll(async () => {
   await stack?.stop();
-  if (temporal?.exitCode === null) await stopTemporal();
+  await temporal?.close();
 });
 
 describe('Temporal down when the recording callback arrives', () => {
@@ -52,7 +40,7 @@ describe('Temporal down when the recording callback arrives', () => {
     });
     expect(run.errors).toEqual([]);
     const sid = run.transcript.of('recording')[0]!.recordingSid;
-    await stopTemporal();
+    await temporal.stop();
     await stack.sim.idle();
     const sent = run.transcript.of('callback').filter((c) => c.kind === 'recording');
     expect(sent.map((c) => c.status)).toEqual([204]);
@@ -63,7 +51,7 @@ describe('Temporal down when the recording callback arrives', () => {
       [`recording-${sid}`],
     );
     expect(kept).toBe(1);
-    await startTemporal();
+    await temporal.start();
     const row = await waitForRow(stack.db, sid, (r) => r.retainUntil !== null, 90_000);
     expect(row.twilioDeletedAt).not.toBeNull();
     const { rowCount } = await stack.db.query(
