@@ -47,6 +47,8 @@ export async function placeCall(input: AttemptInput, state: AttemptState): Promi
   const wf = workflowInfo().workflowId;
   const intentKey = `${wf}:${state.tryNo}`;
   const twilio = twilioFor(input.twilioTaskQueue);
+  // A rehearsal's shifted window clock, for both window checks (absent on real campaigns).
+  const rehearsal = settings.rehearsalOffsetMs ? { clockOffsetMs: settings.rehearsalOffsetMs } : {};
   const create = twilioCreateFor(input.twilioTaskQueue, settings.createTimeoutSeconds ?? 30);
   const urls = await campaignLocal.webhookUrls({
     attemptWorkflowId: wf,
@@ -61,7 +63,7 @@ export async function placeCall(input: AttemptInput, state: AttemptState): Promi
       timeZone: contact.timeZone,
       window: input.window,
       intentKey,
-      ...(settings.rehearsalOffsetMs ? { clockOffsetMs: settings.rehearsalOffsetMs } : {}),
+      ...rehearsal,
     });
   const first = await check();
   if (first !== 'ok')
@@ -125,7 +127,7 @@ export async function placeCall(input: AttemptInput, state: AttemptState): Promi
         window: {
           timeZone: contact.timeZone,
           window: input.window,
-          ...(settings.rehearsalOffsetMs ? { clockOffsetMs: settings.rehearsalOffsetMs } : {}),
+          ...rehearsal,
         },
       });
       if (paced.kind !== 'created') {

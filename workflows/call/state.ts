@@ -1,3 +1,6 @@
+// Over 300 lines on purpose: one class, the call workflow's state, whose handlers share its private
+// fields (IVR state, pending writes, status order); the decision and the writes already live in
+// decide.ts and pending-writes, and splitting the rest would only pass those fields around.
 import { log, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { CallLogBatch, CallRow } from '../../activities/call/call-log';
