@@ -124,6 +124,13 @@ async function dialResults(port: number): Promise<Record<string, number>> {
   for (const m of text.matchAll(/^switchboard_campaign_dials_total\{result="([^"]+)"\} (\d+)/gm)) {
     results[m[1] as string] = Number(m[2]);
   }
+  const gate = (name: string): number =>
+    Number(
+      new RegExp(`^switchboard_campaign_send_gate_wait_seconds_${name} (\\S+)`, 'm').exec(
+        text,
+      )?.[1] ?? 0,
+    );
+  results.meanGateWaitMs = gate('count') > 0 ? (gate('sum') / gate('count')) * 1000 : 0;
   return results;
 }
 
@@ -291,6 +298,7 @@ async function main(): Promise<void> {
       unreached: figures.unreached,
       outsideWindow: figures.outsideWindow,
       missedSlots: dials.missed ?? 0,
+      meanGateWaitMs: Math.round((dials.meanGateWaitMs ?? 0) * 10) / 10,
       maxConcurrent,
       smsSent,
       maxHistoryEvents,

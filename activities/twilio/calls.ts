@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { log } from '@temporalio/activity';
-import { campaignDials } from '../../src/metrics/campaign';
+import { campaignDials, sendGateWait } from '../../src/metrics/campaign';
 import { isWithinWindow, type DailyWindow } from '../../workflows/campaign/window';
 import type { CallInstance } from 'twilio/lib/rest/api/v2010/account/call';
 import type { TwilioClient } from '../../src/twilio/client';
+import type { SendGate } from '../../src/campaign/send-gate';
 import { assertDialable } from './destination';
 import { twilioRequest } from './errors';
 import { isoOrNull } from './serialize';
@@ -43,10 +44,18 @@ export interface CreateCallInput {
 }
 
 /**
- * A create on a paced slot: the request leaves no earlier than `notBefore` (epoch ms) and is not
- * sent at all when it could only leave after `notAfter` (a late create would put more calls in a
- * second than the pacing allowed, and Twilio queues the excess for hours), nor when the callee's
- * calling window has closed: the last check, immediately before the request.
+ * With a send gate, a create may still leave this long after its slot's `notAfter`: the gate keeps
+ * every second at Twilio within the CPS, so a create dispatched late is sent late, not dropped.
+ */
+export const GATED_LATE_LIMIT_MS = 5000;
+
+/**
+ * A create on a paced slot: the request leaves no earlier than `notBefore` (epoch ms), and never
+ * when the callee's calling window has closed: the last check, immediately before the request.
+ * Without a send gate it is not sent at all when it could only leave after `notAfter` (a late
+ * create would put more calls in a second than the pacing allowed, and Twilio queues the excess
+ * for hours). With one, it leaves when the gate opens, up to `GATED_LATE_LIMIT_MS` after
+ * `notAfter`, and the gate also refuses a number that opted out a moment ago.
  */
 export interface PacedCreateInput extends CreateCallInput {
   notBefore: number;
@@ -58,7 +67,8 @@ export interface PacedCreateInput extends CreateCallInput {
 export type PacedCreate =
   | { kind: 'created'; call: CallSummary }
   | { kind: 'missed'; lateMs: number }
-  | { kind: 'outside-window' };
+  | { kind: 'outside-window' }
+  | { kind: 'suppressed' };
 
 export interface UpdateCallInput {
   callSid: string;
@@ -108,8 +118,15 @@ function summary(call: CallInstance): CallSummary {
   };
 }
 
-export function createTwilioCallActivities(deps: { twilio: TwilioClient; rehearsal?: boolean }) {
-  const { twilio } = deps;
+export interface TwilioCallDeps {
+  twilio: TwilioClient;
+  rehearsal?: boolean;
+  /** The account's send gate (PostgreSQL); without one a paced create keeps to its slot strictly. */
+  sendGate?: SendGate;
+}
+
+export function createTwilioCallActivities(deps: TwilioCallDeps) {
+  const { twilio, sendGate } = deps;
   /** Places one call. Not idempotent: a retry after a lost answer may dial twice (see findCalls). */
   async function createCall(input: CreateCallInput): Promise<CallSummary> {
     assertDialable(input.to);
@@ -149,23 +166,36 @@ export function createTwilioCallActivities(deps: { twilio: TwilioClient; rehears
       // Negative: the activity itself started after its slot (dispatch, not this process, lagged).
       const aheadMs = notBefore - Date.now();
       if (aheadMs > 0) await sleep(aheadMs);
-      const lateMs = Date.now() - notAfter;
-      if (lateMs > 0) {
+      const deadline = sendGate ? notAfter + GATED_LATE_LIMIT_MS : notAfter;
+      const missed = (): PacedCreate => {
+        const lateMs = Date.now() - notAfter;
         campaignDials.inc({ result: 'missed' });
         log.warn('paced create missed its slot: nothing sent, a new slot follows', {
           lateMs,
           startedAheadMs: aheadMs,
         });
         return { kind: 'missed', lateMs };
-      }
+      };
+      if (Date.now() > deadline) return missed();
       const offset = deps.rehearsal ? (window?.clockOffsetMs ?? 0) : 0;
       if (window && !isWithinWindow(Date.now() + offset, window.timeZone, window.window)) {
         campaignDials.inc({ result: 'outside-window' });
         return { kind: 'outside-window' };
       }
-      const call = await createCall(create);
-      campaignDials.inc({ result: 'created' });
-      return { kind: 'created', call };
+      const gate = sendGate ? await sendGate.acquire({ phone: create.to, deadline }) : undefined;
+      if (gate?.kind === 'late') return missed();
+      if (gate?.kind === 'suppressed') {
+        campaignDials.inc({ result: 'suppressed' });
+        return { kind: 'suppressed' };
+      }
+      if (gate) sendGateWait.observe(gate.waitedMs / 1000);
+      try {
+        const call = await createCall(create);
+        campaignDials.inc({ result: 'created' });
+        return { kind: 'created', call };
+      } finally {
+        await gate?.answered();
+      }
     },
 
     async updateCall(input: UpdateCallInput): Promise<CallSummary> {

@@ -1,3 +1,4 @@
+import type { SendGate } from '../../src/campaign/send-gate';
 import type { TwilioClient } from '../../src/twilio/client';
 import { createTwilioCallActivities } from './calls';
 import { createMessageActivities } from './messages';
@@ -8,6 +9,8 @@ export interface TwilioActivityDeps {
   twilio: TwilioClient;
   /** Honour a campaign rehearsal's window clock offset: only when Twilio is the simulator. */
   rehearsal?: boolean;
+  /** The account's send gate: paced creates keep Twilio's CPS exactly (see createSendGate). */
+  sendGate?: SendGate;
 }
 
 /** Every Twilio REST activity; only the Twilio task queue's worker registers them. */

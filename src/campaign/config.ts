@@ -39,11 +39,12 @@ function parseRegionRules(text: string, ctx: z.RefinementCtx): RegionWindowRule[
 
 /** The campaign family's configuration keys, spread into src/config.ts's schema. */
 export const campaignConfigFields = {
-  // Twilio's default is 1 call per second per account; creations above it are queued, not refused.
-  TWILIO_ACCOUNT_CPS: z.coerce.number().positive().max(1000).default(1),
-  // A create may leave this long after its paced slot; slots are spaced so no one-second window
-  // can hold more than the CPS even so, and a create later than this takes a new slot.
-  CAMPAIGN_PACING_TOLERANCE_MS: z.coerce.number().int().min(1).max(500).default(20),
+  // Twilio's default is 1 call per second per account (a whole number); creations above it are
+  // queued, not refused.
+  TWILIO_ACCOUNT_CPS: z.coerce.number().int().min(1).max(1000).default(1),
+  // Headroom per slot: slots are spaced (1000 + this) / CPS ms apart, so a create's round trip to
+  // Twilio, which the send gate waits out before the CPS-th next create, rarely delays one.
+  CAMPAIGN_PACING_TOLERANCE_MS: z.coerce.number().int().min(1).max(500).default(10),
   CAMPAIGN_REGION_WINDOWS: z.string().default('').transform(parseRegionRules),
   // Calls to one number across every campaign, claimed atomically before each create.
   CAMPAIGN_CONTACT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),

@@ -17,6 +17,7 @@ import { startInboxRelay } from '../inbox/relay';
 import { currentTracing, startTracing } from '../tracing/sdk';
 import { tracingClientInterceptors } from '../tracing/client';
 import { createWorker } from './create-worker';
+import { createSendGate } from '../campaign/send-gate';
 import { createTwilioWorker, twilioClientFromConfig } from './twilio-worker';
 import { recordingDeliverer, recordingDepsFromConfig } from './recording';
 
@@ -78,6 +79,11 @@ async function main(): Promise<void> {
     ratePerSecond: config.TWILIO_REST_RATE_PER_SECOND,
     twilio: twilioClientFromConfig(config),
     rehearsal: rehearsalAllowed(config),
+    sendGate: createSendGate(db, {
+      accountSid: config.TWILIO_ACCOUNT_SID,
+      cps: config.TWILIO_ACCOUNT_CPS,
+      onError: (err) => log.warn({ err }, 'send gate: an answer was not recorded; it expires'),
+    }),
   });
   const call = callDeliverer(config, connection, db, log);
   const campaign = createCampaignDeliverer(

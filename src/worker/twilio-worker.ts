@@ -1,6 +1,7 @@
 import type { NativeConnection } from '@temporalio/worker';
 import { Worker } from '@temporalio/worker';
 import { createTwilioActivities } from '../../activities/twilio';
+import type { SendGate } from '../campaign/send-gate';
 import type { Config } from '../config';
 import { createTwilioClient, type TwilioClient } from '../twilio/client';
 import { currentTracing } from '../tracing/sdk';
@@ -40,6 +41,8 @@ export interface TwilioWorkerParams {
   twilio: TwilioClient;
   /** Honour campaign rehearsals' window clock (only when `twilio` is the simulator). */
   rehearsal?: boolean;
+  /** The account's send gate for campaign creates (PostgreSQL). */
+  sendGate?: SendGate;
 }
 
 /**
@@ -55,6 +58,7 @@ export async function createTwilioWorker(params: TwilioWorkerParams): Promise<Wo
     activities: createTwilioActivities({
       twilio: params.twilio,
       rehearsal: params.rehearsal ?? false,
+      ...(params.sendGate ? { sendGate: params.sendGate } : {}),
     }),
     maxTaskQueueActivitiesPerSecond: params.ratePerSecond,
     // No workflows run here: only the activity interceptors, so REST calls join the call's trace.

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
 import { createActivities } from '../../activities';
 import { createTwilioActivities } from '../../activities/twilio';
+import { createSendGate } from '../../src/campaign/send-gate';
 import { campaignActivityConfig } from '../../src/campaign/config';
 import { campaignConsentHook } from '../../src/campaign/opt-out';
 import type { Config } from '../../src/config';
@@ -144,7 +145,16 @@ export class CampaignStack {
       connection: this.connection,
       namespace: 'default',
       taskQueue: this.twilioTaskQueue,
-      activities: wrap(createTwilioActivities({ twilio, rehearsal: true })),
+      activities: wrap(
+        createTwilioActivities({
+          twilio,
+          rehearsal: true,
+          sendGate: createSendGate(this.db, {
+            accountSid: ACCOUNT_SID,
+            cps: this.config.TWILIO_ACCOUNT_CPS,
+          }),
+        }),
+      ),
       maxTaskQueueActivitiesPerSecond: 200,
       shutdownGraceTime: '100 ms',
     });

@@ -133,6 +133,8 @@ export async function placeCall(input: AttemptInput, state: AttemptState): Promi
       if (paced.kind !== 'created') {
         await release();
         if (paced.kind === 'outside-window') return paced;
+        // The send gate's own opt-out check, a moment before the request: a STOP that just came.
+        if (paced.kind === 'suppressed') return { kind: 'stopped', reason: 'suppressed' };
         continue; // missed its slot: nothing was sent; a new slot
       }
       call = paced.call;
