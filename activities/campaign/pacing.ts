@@ -1,5 +1,4 @@
 import type { Db } from '../../src/db/pool';
-import { intervalMs } from '../../workflows/campaign/pacing';
 import type { CampaignActivityConfig } from './config';
 
 /**
@@ -34,13 +33,20 @@ export function createPacingActivities(db: Db, config: () => CampaignActivityCon
     async claimDialSlot(input: ClaimInput): Promise<DialClaim> {
       const { accountSid, accountCps, toleranceMs } = config();
       const now = Date.now();
+      // Slots are spaced by the tolerance or by the account's create round trip plus 5 ms, the
+      // larger: the send gate lets a create leave a second plus a round trip after the CPS-th
+      // before it, and slots closer than that would run ever further ahead of their creates.
       const { rows } = await db.query<{ kind: string; slot_at: string; not_after: string }>(
-        'SELECT kind, slot_at, not_after FROM claim_dial_slot($1, $2, $3, $4, $5, $6)',
+        `WITH s AS (
+           SELECT greatest($5::float8,
+             coalesce((SELECT round_trip_ms FROM dial_pacing WHERE scope = $3), 0) + 5) AS ms)
+         SELECT c.kind, c.slot_at, c.not_after
+           FROM s, LATERAL claim_dial_slot($1, $2, $3, (1000 + s.ms) / $4, s.ms, $6) c`,
         [
           input.campaignId,
           input.leaseKey,
           `account:${accountSid}`,
-          intervalMs(accountCps, toleranceMs),
+          accountCps,
           toleranceMs,
           now + LEAD_MS,
         ],

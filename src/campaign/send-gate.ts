@@ -54,7 +54,7 @@ export function createSendGate(db: Db, options: SendGateOptions): SendGate {
   const scope = `account:${options.accountSid}`;
   const answered = (id: string) => async (): Promise<void> => {
     try {
-      await db.query('UPDATE dial_sends SET answered_at = clock_timestamp() WHERE id = $1', [id]);
+      await db.query('SELECT answer_dial_send($1)', [id]);
     } catch (err) {
       options.onError?.(err);
     }
@@ -64,19 +64,26 @@ export function createSendGate(db: Db, options: SendGateOptions): SendGate {
       const started = Date.now();
       for (;;) {
         const { rows } = await db.query<{ kind: string; send_id: string; wait_ms: number }>(
-          'SELECT kind, send_id, wait_ms FROM grant_dial_send($1, $2, $3, $4, $5)',
-          [scope, options.cps, WINDOW_MS, phone, IN_FLIGHT_MS],
+          'SELECT kind, send_id, wait_ms FROM grant_dial_send($1, $2, $3, $4, $5, $6)',
+          [scope, options.cps, WINDOW_MS, phone, IN_FLIGHT_MS, Math.max(0, deadline - Date.now())],
         );
         const row = rows[0];
         if (!row) throw new Error('grant_dial_send returned no row');
-        const waitedMs = Date.now() - started;
         if (row.kind === 'suppressed') return { kind: 'suppressed' };
-        if (row.kind === 'granted')
-          return { kind: 'granted', waitedMs, answered: answered(row.send_id) };
-        // Answered creates hold the gate for a known time; one in flight until its answer is back.
-        const pause = Math.max(1, row.wait_ms <= WINDOW_MS ? row.wait_ms : POLL_MS);
-        if (Date.now() + pause > deadline) return { kind: 'late', waitedMs };
-        await sleep(pause);
+        if (row.kind === 'granted') {
+          // The grant starts when the gate opens: never send before it.
+          if (row.wait_ms > 0) await sleep(Math.ceil(row.wait_ms));
+          return {
+            kind: 'granted',
+            waitedMs: Date.now() - started,
+            answered: answered(row.send_id),
+          };
+        }
+        // Answered creates hold the gate past the deadline (wait_ms within the window), or one
+        // still in flight holds it until its answer, which can come back any moment.
+        const late = row.wait_ms <= WINDOW_MS || Date.now() + POLL_MS > deadline;
+        if (late) return { kind: 'late', waitedMs: Date.now() - started };
+        await sleep(POLL_MS);
       }
     },
   };
