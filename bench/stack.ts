@@ -24,6 +24,18 @@ export async function startStack(databaseName: string, wrapper: string[] = []): 
   await recreateDatabase(databaseUrl);
   await migrate(databaseUrl);
   const children: ChildProcess[] = [temporal];
+  // A benchmark stopped by Ctrl-C, or exiting on an error, must not leave its servers running:
+  // a stray Temporal and webhook server skew the next run's figures.
+  const killAll = (): void => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', killAll);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      killAll();
+      process.exit(130);
+    });
+  }
   return {
     temporalAddress: `127.0.0.1:${port}`,
     databaseUrl,
