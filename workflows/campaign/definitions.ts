@@ -68,6 +68,8 @@ export interface CampaignCarry {
   cps: number;
   startedAt: number;
   runs: number;
+  /** Contacts read but not yet started, handed to the next run so it starts at once. */
+  pending?: CampaignContact[];
 }
 
 export type CampaignRunState = 'running' | 'paused' | 'canceled' | 'completed';
