@@ -178,10 +178,14 @@ export function createTwilioCallActivities(deps: TwilioCallDeps) {
       };
       if (Date.now() > deadline) return missed();
       const offset = deps.rehearsal ? (window?.clockOffsetMs ?? 0) : 0;
-      if (window && !isWithinWindow(Date.now() + offset, window.timeZone, window.window)) {
+      const windowClosed = (): boolean =>
+        window !== undefined &&
+        !isWithinWindow(Date.now() + offset, window.timeZone, window.window);
+      const outsideWindow = (): PacedCreate => {
         campaignDials.inc({ result: 'outside-window' });
         return { kind: 'outside-window' };
-      }
+      };
+      if (windowClosed()) return outsideWindow();
       const gate = sendGate ? await sendGate.acquire({ phone: create.to, deadline }) : undefined;
       if (gate?.kind === 'late') return missed();
       if (gate?.kind === 'suppressed') {
@@ -189,6 +193,12 @@ export function createTwilioCallActivities(deps: TwilioCallDeps) {
         return { kind: 'suppressed' };
       }
       if (gate) sendGateWait.observe(gate.waitedMs / 1000);
+      // The gate may have held the create for seconds: a window that closed meanwhile (20:59:58
+      // plus a wait) still stops it, and the unused grant is handed back.
+      if (gate && windowClosed()) {
+        await gate.answered();
+        return outsideWindow();
+      }
       try {
         const call = await createCall(create);
         campaignDials.inc({ result: 'created' });

@@ -171,6 +171,33 @@ describe('a gated paced create', () => {
     expect(t.sim.core.store.calls.size).toBe(before);
   });
 
+  it('sends nothing when the window closed while the gate held it, and frees the grant', async () => {
+    const accountSid = account();
+    const gated = createTwilioActivities({
+      twilio: t.client,
+      rehearsal: true,
+      sendGate: createSendGate(db, { accountSid, cps: 1 }),
+    });
+    // The callee's clock reads 20:59:59.6 in New York: open now, closed in 0.4 s.
+    const window = {
+      timeZone: 'America/New_York',
+      window: { start: '08:00', end: '21:00' },
+      clockOffsetMs: Date.parse('2027-01-06T01:59:59.600Z') - Date.now(),
+    };
+    expect(await inActivity(gated, input('+14155550108', 0))).toMatchObject({ kind: 'created' });
+    const before = t.sim.core.store.calls.size;
+    // The first create holds a 1-cps gate for a second: this one waits past 21:00.
+    expect(await inActivity(gated, { ...input('+14155550109', 0), window })).toEqual({
+      kind: 'outside-window',
+    });
+    expect(t.sim.core.store.calls.size).toBe(before);
+    const { rows } = await db.query<{ answered: boolean }>(
+      'SELECT answered_at IS NOT NULL AS answered FROM dial_sends WHERE scope = $1',
+      [`account:${accountSid}`],
+    );
+    expect(rows.map((r) => r.answered)).toEqual([true, true]);
+  });
+
   it('sends nothing to a number that opted out after the attempt checked it', async () => {
     const phone = `+1628${String(Date.now() % 10_000_000).padStart(7, '0')}`;
     await addOptOut(db, phone, 'test:gate');
