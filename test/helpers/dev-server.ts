@@ -118,12 +118,22 @@ export class RestartableTemporal {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     }
-    const holder = net.createServer((socket) => socket.destroy());
-    await new Promise<void>((resolve, reject) => {
-      holder.once('error', reject);
-      holder.listen(this.port, '127.0.0.1', () => resolve());
-    });
-    this.holder = holder;
+    // The port lies in Linux's ephemeral range: a client reconnecting to it while nothing listens
+    // can connect to itself and hold it for a moment (EADDRINUSE in CI), so the bind is retried.
+    for (let tries = 1; ; tries += 1) {
+      const holder = net.createServer((socket) => socket.destroy());
+      try {
+        await new Promise<void>((resolve, reject) => {
+          holder.once('error', reject);
+          holder.listen(this.port, '127.0.0.1', () => resolve());
+        });
+        this.holder = holder;
+        return;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || tries >= 200) throw err;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    }
   }
 
   /** Stops it for good and frees the port. */
