@@ -4,9 +4,11 @@
  * processes), runs one campaign through the Temporal client with a fixed mix of outcomes, and
  * checks pacing, exactly-once dialing and windows against what the simulator recorded.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { Client } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { createPool } from '../src/db/pool';
 import { saveIvr } from '../src/ivr/store';
 import { buildSimulator } from '../src/sim';
@@ -26,6 +28,7 @@ const options = {
   'deadline-seconds': { type: 'string', default: '3600' },
   'webhook-mode': { type: 'string', default: 'update' },
   'temporal-nice': { type: 'string', default: '0' },
+  'dump-histories': { type: 'string', default: '' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
@@ -39,6 +42,7 @@ const meaning: Record<Exclude<keyof typeof options, 'help' | 'json'>, string> = 
   'webhook-mode': 'WEBHOOK_MODE of the server: update or journal (see the README)',
   'temporal-nice':
     'nice level of the Temporal dev server, which production runs on its own hosts (0: none)',
+  'dump-histories': "write each campaign run's history to this folder, to read where time went",
 };
 
 function usage(): string {
@@ -132,6 +136,18 @@ async function dialResults(port: number): Promise<Record<string, number>> {
     );
   results.meanGateWaitMs = gate('count') > 0 ? (gate('sum') / gate('count')) * 1000 : 0;
   return results;
+}
+
+/** Every run of the campaign workflow as history JSON, one file each named by its start time. */
+async function dumpCampaignRuns(client: Client, workflowId: string, dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  let n = 0;
+  for await (const wf of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+    n += 1;
+    const history = await client.workflow.getHandle(workflowId, wf.runId).fetchHistory();
+    writeFileSync(path.join(dir, `run-${wf.startTime.toISOString()}.json`), historyToJSON(history));
+  }
+  console.error(`${n} runs of ${workflowId} written to ${dir}`);
 }
 
 async function main(): Promise<void> {
@@ -283,6 +299,9 @@ async function main(): Promise<void> {
     let maxHistoryEvents = 0;
     for await (const wf of client.workflow.list({ query: `CampaignId = '${campaignId}'` })) {
       maxHistoryEvents = Math.max(maxHistoryEvents, wf.historyLength);
+    }
+    if (values['dump-histories']) {
+      await dumpCampaignRuns(client, `campaign-${campaignId}`, values['dump-histories']);
     }
     const smsSent = [...sim.core.store.messages.values()].filter(
       (m) => m.direction === 'outbound-api',

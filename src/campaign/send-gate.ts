@@ -33,7 +33,7 @@ export interface SendGateRequest {
  * two creates a slot apart can arrive closer than they left. Twilio counts a create on arrival,
  * which lies between the grant and the answer: a create may leave once fewer than CPS earlier
  * creates were still unanswered a second ago. Shared by every worker through PostgreSQL
- * (`grant_dial_send`, migration 1764000000040), on the database's clock alone.
+ * (`grant_dial_send`, migrations 1764000000040 and 1764000000045), on the database's clock alone.
  */
 export interface SendGate {
   acquire(request: SendGateRequest): Promise<GateVerdict>;
@@ -52,9 +52,17 @@ export function createSendGate(db: Db, options: SendGateOptions): SendGate {
     throw new Error(`the send gate needs a whole number of calls per second, not ${options.cps}`);
   }
   const scope = `account:${options.accountSid}`;
+  // The answer is stamped at the instant it was back here, not when its report reaches the
+  // database: the time it waits for a connection and for the query would hold the gate shut.
   const answered = (id: string) => async (): Promise<void> => {
+    const back = performance.now();
     try {
-      await db.query('SELECT answer_dial_send($1)', [id]);
+      const client = await db.connect();
+      try {
+        await client.query('SELECT answer_dial_send($1, $2)', [id, performance.now() - back]);
+      } finally {
+        client.release();
+      }
     } catch (err) {
       options.onError?.(err);
     }

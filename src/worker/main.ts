@@ -55,6 +55,7 @@ async function main(): Promise<void> {
   const tracing = startTracing(config, 'switchboard-worker');
   const log = createLogger(config.LOG_LEVEL).child({ process: 'worker' });
   const db = createPool(config.DATABASE_URL);
+  const gateDb = createPool(config.DATABASE_URL, 3);
   // The SDK's runtime takes its telemetry once, before the first connection creates it.
   if (config.TEMPORAL_SDK_METRICS_PORT !== 0) {
     Runtime.install({
@@ -79,7 +80,8 @@ async function main(): Promise<void> {
     ratePerSecond: config.TWILIO_REST_RATE_PER_SECOND,
     twilio: twilioClientFromConfig(config),
     rehearsal: rehearsalAllowed(config),
-    sendGate: createSendGate(db, {
+    // Its own connections: a grant or an answer queued behind bookkeeping would hold the gate.
+    sendGate: createSendGate(gateDb, {
       accountSid: config.TWILIO_ACCOUNT_SID,
       cps: config.TWILIO_ACCOUNT_CPS,
       onError: (err) => log.warn({ err }, 'send gate: an answer was not recorded; it expires'),
@@ -128,6 +130,7 @@ async function main(): Promise<void> {
   await metrics?.close();
   await connection.close();
   await db.end();
+  await gateDb.end();
   await tracing?.shutdown();
   log.info('worker stopped');
 }

@@ -65,6 +65,29 @@ describe('the send gate: at most CPS creates can reach Twilio in any second', ()
     expect(Date.now() - answeredAt).toBeGreaterThanOrEqual(1000);
   });
 
+  it('an answer is stamped when it was back, not when a connection came free for its report', async () => {
+    const sid = account();
+    const single = testDb(1);
+    try {
+      const gate = createSendGate(single, { accountSid: sid, cps: 1 });
+      const inFlight = granted(await gate.acquire({ phone: '+14155550109', deadline: far() }));
+      const busy = await single.connect(); // the gate's only connection, taken by other work
+      const report = inFlight.answered();
+      await new Promise((r) => setTimeout(r, 400));
+      busy.release();
+      await report;
+      const { rows } = await db.query<{ ms: number }>(
+        `SELECT extract(epoch FROM answered_at - granted_at) * 1000 AS ms
+           FROM dial_sends WHERE scope = $1`,
+        [`account:${sid}`],
+      );
+      // Stamped on arrival, the 400 ms spent waiting would hold the gate and slow every slot.
+      expect(Number(rows[0]?.ms)).toBeLessThan(200);
+    } finally {
+      await single.end();
+    }
+  });
+
   it('an answer never reported (its worker died) stops holding the gate when it expires', async () => {
     const sid = account();
     await db.query(

@@ -32,8 +32,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   });
 }
 
-export function testDb(): Db {
-  return createPool(inject('databaseUrl'), 4);
+export function testDb(max = 4): Db {
+  return createPool(inject('databaseUrl'), max);
 }
 
 export async function temporalClient(address = inject('temporalAddress')): Promise<Client> {
