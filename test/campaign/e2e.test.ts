@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Contact } from '../../src/campaign/contacts';
 import type { CampaignSettings } from '../../workflows/campaign/definitions';
 import { campaignStatusQuery } from '../../workflows/campaign/definitions';
+import { attemptWorkflowId } from '../../workflows/shared/ids';
 import { loadIvr } from '../helpers/env';
 import { CampaignStack } from '../helpers/campaign-stack';
 import {
@@ -111,5 +112,39 @@ describe('outbound campaigns through the simulator', () => {
     const { handle } = await run([contact(phone)], { amd: 'hangup' });
     const result = await handle.result();
     expect(result.progress).toMatchObject({ machine: 1, dialed: 1 });
+  });
+
+  it('an attempt done dialing frees its place while its SMS status is awaited', async () => {
+    // cps 1 and one live call: three active attempts at most. Three fail and wait for an SMS
+    // status that never comes; the fourth contact is dialed all the same.
+    const failing = ['+14155550207', '+14155550208', '+14155550209'];
+    for (const phone of failing) {
+      stack.sim.setParty(phone, { answer: 'failed' });
+      stack.sim.setMessageOutcome(phone, 'sent');
+    }
+    const last = '+14155550210';
+    stack.sim.setParty(last, { answer: 'answer', gathers: [{ digits: '0' }] });
+    const { campaignId, handle } = await run(
+      [...failing, last].map((p) => contact(p)),
+      {
+        cps: 1,
+        maxConcurrent: 1,
+      },
+    );
+    try {
+      await until(() => failing.every((p) => smsTo(p).length === 1), 'three SMS sent');
+      await until(() => callsTo(last).length === 1, 'the fourth contact dialed');
+      // The three are still waiting for their SMS status: none of them is done.
+      const waiting = (await rows(campaignId)).filter((r) => r.contact_id <= failing.length);
+      expect(waiting.map((r) => r.outcome)).toEqual([null, null, null]);
+    } finally {
+      await handle.terminate('test over: the SMS statuses never come').catch(() => undefined);
+      for (let id = 1; id <= failing.length; id += 1) {
+        await stack.client.workflow
+          .getHandle(attemptWorkflowId(campaignId, id))
+          .terminate('test over')
+          .catch(() => undefined);
+      }
+    }
   });
 });

@@ -45,8 +45,9 @@ export type AttemptControl =
     };
 
 /**
- * `parked`: the attempt sleeps for a while (window closed, retry spacing) and frees its place among
- * the campaign's active attempts; `done`: the contact reached its final state.
+ * `parked`: the attempt frees its place among the campaign's active attempts while it sleeps (window
+ * closed, retry spacing) or once it will not dial again (its SMS fallback and bookkeeping remain);
+ * `done`: the contact reached its final state.
  */
 export interface AttemptReport {
   kind: 'parked' | 'done';

@@ -1,6 +1,7 @@
 import {
   condition,
   getExternalWorkflowHandle,
+  patched,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
@@ -27,6 +28,8 @@ import { sendSmsFallback } from './sms';
 const MAX_CALL_MS = 5 * 60 * 60 * 1000;
 /** A paused attempt looks at the campaign again this often, in case its resume signal raced. */
 const PAUSE_RECHECK = '1 minute';
+/** Attempts report `parked` before their SMS fallback; runs recorded before it do not. */
+const PARK_BEFORE_SMS_PATCH = 'attempt-park-before-sms';
 const DEFAULT_VOICEMAIL = 'Sorry we missed you. We will try again later.';
 
 /**
@@ -54,16 +57,18 @@ export async function outboundAttemptWorkflow(input: AttemptInput): Promise<Atte
   });
   setHandler(attemptStatusQuery, () => state.status());
 
-  const park = async (until: number, phase: string): Promise<void> => {
-    state.phase = phase;
-    state.waitingUntil = until;
-    await parent.signal(attemptReportSignal, {
+  const reportParked = () =>
+    parent.signal(attemptReportSignal, {
       kind: 'parked',
       contactId: contact.id,
       outcome: 'canceled',
       calls: state.calls,
       smsSent: false,
     });
+  const park = async (until: number, phase: string): Promise<void> => {
+    state.phase = phase;
+    state.waitingUntil = until;
+    await reportParked();
     await condition(() => state.stopReason !== undefined, Math.max(1, until - Date.now()));
     state.waitingUntil = undefined;
   };
@@ -135,7 +140,11 @@ export async function outboundAttemptWorkflow(input: AttemptInput): Promise<Atte
     if (state.stopReason) outcome = state.stopReason;
   }
 
-  const smsSent = wantsSms(outcome) && settings.sms ? await sendSmsFallback(input, state) : false;
+  const sendsSms = wantsSms(outcome) && Boolean(settings.sms);
+  // Done dialing: the campaign may start the next contact while this one's SMS is sent and
+  // followed, which took seconds of the active limit's places on a busy stack.
+  if (sendsSms && patched(PARK_BEFORE_SMS_PATCH)) await reportParked();
+  const smsSent = sendsSms ? await sendSmsFallback(input, state) : false;
   state.phase = 'done';
   await campaignLocal.recordContactResult({
     campaignId: input.campaignId,
