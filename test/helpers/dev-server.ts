@@ -18,6 +18,27 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * A free port below Linux's ephemeral range. A client that reconnects to a port in that range while
+ * nothing listens there can be given that same port as its own and connect to itself (TCP
+ * simultaneous open), holding the port for as long as it keeps the connection: a restartable
+ * server's port must lie where no client's own port can.
+ */
+export async function freePortBelowEphemeral(): Promise<number> {
+  const range = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/);
+  const low = Number(range[0]) || 32768;
+  for (let tries = 0; tries < 100; tries += 1) {
+    const port = 10000 + Math.floor(Math.random() * Math.max(1, low - 10000));
+    const free = await new Promise<boolean>((resolve) => {
+      const server = net.createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error(`no free port found between 10000 and ${low}`);
+}
+
 /** `--search-attribute` flags for every attribute in scripts/search-attributes.txt. */
 export function searchAttributeArgs(): string[] {
   return readFileSync(path.join(root, 'scripts', 'search-attributes.txt'), 'utf8')
@@ -89,7 +110,7 @@ export class RestartableTemporal {
   ) {}
 
   static async start(bin: string, dbFile: string): Promise<RestartableTemporal> {
-    const temporal = new RestartableTemporal(bin, await freePort(), dbFile);
+    const temporal = new RestartableTemporal(bin, await freePortBelowEphemeral(), dbFile);
     await temporal.start();
     return temporal;
   }
@@ -118,8 +139,8 @@ export class RestartableTemporal {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     }
-    // The port lies in Linux's ephemeral range: a client reconnecting to it while nothing listens
-    // can connect to itself and hold it for a moment (EADDRINUSE in CI), so the bind is retried.
+    // The port lies below the ephemeral range (see freePortBelowEphemeral); a socket of the server
+    // that just exited may still hold it for a moment, so the bind is retried.
     for (let tries = 1; ; tries += 1) {
       const holder = net.createServer((socket) => socket.destroy());
       try {
