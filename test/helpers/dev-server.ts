@@ -139,22 +139,14 @@ export class RestartableTemporal {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     }
-    // The port lies below the ephemeral range (see freePortBelowEphemeral); a socket of the server
-    // that just exited may still hold it for a moment, so the bind is retried.
-    for (let tries = 1; ; tries += 1) {
-      const holder = net.createServer((socket) => socket.destroy());
-      try {
-        await new Promise<void>((resolve, reject) => {
-          holder.once('error', reject);
-          holder.listen(this.port, '127.0.0.1', () => resolve());
-        });
-        this.holder = holder;
-        return;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || tries >= 200) throw err;
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    }
+    // The port lies below the ephemeral range (see freePortBelowEphemeral): no client's own port
+    // can take it while the server is down.
+    const holder = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve, reject) => {
+      holder.once('error', reject);
+      holder.listen(this.port, '127.0.0.1', () => resolve());
+    });
+    this.holder = holder;
   }
 
   /** Stops it for good and frees the port. */
